@@ -1,0 +1,2 @@
+//! Salesforce describe output to Rust structs deriving `sforce::SObject`.
+#![warn(missing_docs)]

@@ -1,0 +1,1 @@
+//! Authentication: token providers used by the client.

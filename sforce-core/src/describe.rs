@@ -1,0 +1,1 @@
+//! The describe model: serde types for `sobjects/{name}/describe` and the global describe.

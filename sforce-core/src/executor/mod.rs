@@ -1,0 +1,1 @@
+//! Keyed single-flight execution of writes, independent of HTTP and Salesforce.

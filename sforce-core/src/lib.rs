@@ -1,0 +1,12 @@
+//! Runtime of [sforce](https://docs.rs/sforce): the Salesforce REST client, its typed errors,
+//! the keyed single-flight write executor, and the describe model shared with the emulator and
+//! codegen. Most users depend on the `sforce` facade crate instead of this one.
+#![warn(missing_docs)]
+
+pub mod auth;
+pub mod client;
+pub mod describe;
+pub mod error;
+pub mod executor;
+pub mod sobject;
+pub mod types;

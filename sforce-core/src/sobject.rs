@@ -1,0 +1,1 @@
+//! The `SObject` trait implemented by `#[derive(SObject)]`.

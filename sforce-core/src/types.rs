@@ -1,0 +1,1 @@
+//! Salesforce value types: Id, dates and times, and write-field states.
