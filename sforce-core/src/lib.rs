@@ -10,3 +10,5 @@ pub mod error;
 pub mod executor;
 pub mod sobject;
 pub mod types;
+
+pub use types::Id;
