@@ -1,0 +1,248 @@
+//! [`Session`]: a cached access token with single-flight refresh.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use futures::FutureExt;
+use futures::future::{BoxFuture, Shared};
+
+use super::{AccessToken, AuthError, TokenProvider};
+use crate::error::Error;
+
+/// How long before a known expiry a token is refreshed by default.
+pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
+
+/// After a failed proactive refresh, how long the still-valid token is used before trying again.
+const PROACTIVE_RETRY_DELAY: Duration = Duration::from_secs(5);
+
+type FlightFuture = Shared<BoxFuture<'static, Result<AccessToken, Error>>>;
+
+/// A [`TokenProvider`] plus the token it last gave, shared by every clone (an `Arc` inside).
+///
+/// - [`token`](Self::token) returns the cached token, fetching one when there is none or when
+///   its known expiry is within the refresh margin (proactive refresh).
+/// - [`refresh_after_rejection`](Self::refresh_after_rejection) is called when the server
+///   rejected a token (401 `INVALID_SESSION_ID`). Concurrent callers share one fetch
+///   (single-flight); a caller whose rejected token was already replaced gets the new token
+///   without a fetch. A failed fetch gives every waiter the same typed error; nothing retries
+///   in a loop.
+///
+/// The fetch runs on its own task: a caller that stops waiting does not cancel it for the others.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    provider: Arc<dyn TokenProvider>,
+    refresh_margin: Duration,
+    state: Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<AccessToken>,
+    flight: Option<Flight>,
+    next_flight_id: u64,
+    proactive_retry_at: Option<Instant>,
+}
+
+struct Flight {
+    id: u64,
+    future: FlightFuture,
+}
+
+impl Session {
+    /// A session over `provider` with the default refresh margin.
+    pub fn new(provider: Arc<dyn TokenProvider>) -> Self {
+        Self::with_refresh_margin(provider, DEFAULT_REFRESH_MARGIN)
+    }
+
+    /// A session that refreshes a token `margin` before its known expiry.
+    pub fn with_refresh_margin(provider: Arc<dyn TokenProvider>, margin: Duration) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                provider,
+                refresh_margin: margin,
+                state: Mutex::new(State::default()),
+            }),
+        }
+    }
+
+    /// The provider this session fetches from.
+    pub fn provider(&self) -> &Arc<dyn TokenProvider> {
+        &self.inner.provider
+    }
+
+    /// The cached token, if any, without fetching.
+    pub fn cached(&self) -> Option<AccessToken> {
+        self.inner.lock().current.clone()
+    }
+
+    /// A usable token: the cached one, or a fresh one when there is none or its known expiry is
+    /// near. If a proactive refresh fails while the cached token is still valid, the cached token
+    /// is returned (and the refresh retried a few seconds later).
+    pub async fn token(&self, http: &reqwest::Client) -> Result<AccessToken, Error> {
+        let (flight, proactive) = {
+            let mut state = self.inner.lock();
+            let mut proactive = false;
+            if let Some(current) = &state.current {
+                if !current.expires_within(self.inner.refresh_margin) {
+                    return Ok(current.clone());
+                }
+                if !current.is_expired() {
+                    let backing_off = state
+                        .proactive_retry_at
+                        .is_some_and(|at| Instant::now() < at);
+                    if backing_off || !self.inner.provider.can_refresh() {
+                        return Ok(current.clone());
+                    }
+                    proactive = true;
+                }
+            }
+            (self.join_or_start(&mut state, http), proactive)
+        };
+        match flight.await {
+            Ok(token) => Ok(token),
+            Err(err) => {
+                let mut state = self.inner.lock();
+                if proactive {
+                    state.proactive_retry_at = Some(Instant::now() + PROACTIVE_RETRY_DELAY);
+                }
+                match &state.current {
+                    Some(current) if proactive && !current.is_expired() => {
+                        tracing::warn!(
+                            provider = self.inner.provider.kind(),
+                            error = %err,
+                            "proactive token refresh failed; using the current token until it expires"
+                        );
+                        Ok(current.clone())
+                    }
+                    _ => Err(err),
+                }
+            }
+        }
+    }
+
+    /// A new token after the server rejected `rejected` (401 `INVALID_SESSION_ID`).
+    ///
+    /// If the session already holds a different token (another caller refreshed), that token is
+    /// returned without a fetch; if a fetch is in flight, its result is shared; otherwise one
+    /// fetch starts. A provider that cannot refresh (a static token) gives
+    /// [`AuthError::NotRefreshable`].
+    pub async fn refresh_after_rejection(
+        &self,
+        http: &reqwest::Client,
+        rejected: &AccessToken,
+    ) -> Result<AccessToken, Error> {
+        let flight = {
+            let mut state = self.inner.lock();
+            match &state.current {
+                Some(current) if !current.same_token(rejected) => return Ok(current.clone()),
+                Some(_) => {
+                    if !self.inner.provider.can_refresh() {
+                        return Err(AuthError::NotRefreshable {
+                            provider: self.inner.provider.kind(),
+                        }
+                        .into());
+                    }
+                    tracing::debug!(
+                        provider = self.inner.provider.kind(),
+                        "access token rejected; refreshing"
+                    );
+                    state.current = None;
+                }
+                None => {}
+            }
+            self.join_or_start(&mut state, http)
+        };
+        flight.await
+    }
+
+    /// Joins the fetch in flight or starts one. Called with the state lock held.
+    fn join_or_start(&self, state: &mut State, http: &reqwest::Client) -> FlightFuture {
+        if let Some(flight) = &state.flight {
+            return flight.future.clone();
+        }
+        let id = state.next_flight_id;
+        state.next_flight_id += 1;
+        let inner = Arc::clone(&self.inner);
+        let http = http.clone();
+        let task = tokio::spawn(async move {
+            // Clears the flight even if the provider panics, so later callers start a new one.
+            let mut guard = FlightGuard {
+                inner: &inner,
+                id,
+                armed: true,
+            };
+            tracing::debug!(provider = inner.provider.kind(), "fetching access token");
+            let result = inner.provider.fetch(&http).await;
+            let mut state = inner.lock();
+            if let Ok(token) = &result {
+                state.current = Some(token.clone());
+                state.proactive_retry_at = None;
+            } else if let Err(err) = &result {
+                tracing::warn!(provider = inner.provider.kind(), error = %err, "token fetch failed");
+            }
+            // Published and removed under the same lock: no gap between the two.
+            if state.flight.as_ref().is_some_and(|f| f.id == id) {
+                state.flight = None;
+            }
+            guard.armed = false;
+            drop(state);
+            drop(guard);
+            result
+        });
+        let future = async move {
+            match task.await {
+                Ok(result) => result,
+                Err(join) => Err(AuthError::RefreshAborted(join.to_string()).into()),
+            }
+        }
+        .boxed()
+        .shared();
+        state.flight = Some(Flight {
+            id,
+            future: future.clone(),
+        });
+        future
+    }
+}
+
+impl Inner {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+struct FlightGuard<'a> {
+    inner: &'a Inner,
+    id: u64,
+    armed: bool,
+}
+
+impl Drop for FlightGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            let mut state = self.inner.lock();
+            if state.flight.as_ref().is_some_and(|f| f.id == self.id) {
+                state.flight = None;
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.inner.lock();
+        f.debug_struct("Session")
+            .field("provider", &self.inner.provider)
+            .field("refresh_margin", &self.inner.refresh_margin)
+            .field("current", &state.current)
+            .field("refreshing", &state.flight.is_some())
+            .finish()
+    }
+}

@@ -1,0 +1,223 @@
+//! Unit tests of [`Session`] with a counting fake provider.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime};
+
+use futures::future::BoxFuture;
+
+use super::*;
+use crate::error::Error;
+
+/// Hands out `tok-1`, `tok-2`, ... after a short delay, or fails while `fail` is set.
+#[derive(Debug, Default)]
+struct Counting {
+    fetches: AtomicUsize,
+    fail: std::sync::atomic::AtomicBool,
+    lifetime: Option<Duration>,
+}
+
+impl TokenProvider for Counting {
+    fn fetch(&self, _http: &reqwest::Client) -> BoxFuture<'_, Result<AccessToken, Error>> {
+        Box::pin(async move {
+            let n = self.fetches.fetch_add(1, Ordering::SeqCst) + 1;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            if self.fail.load(Ordering::SeqCst) {
+                return Err(AuthError::OAuth {
+                    flow: "fake",
+                    status: 400,
+                    error: "invalid_grant".into(),
+                    description: Some("expired access/refresh token".into()),
+                }
+                .into());
+            }
+            let mut token = AccessToken::new(format!("tok-{n}"));
+            if let Some(lifetime) = self.lifetime {
+                token = token.with_expires_at(SystemTime::now() + lifetime);
+            }
+            Ok(token)
+        })
+    }
+}
+
+/// `(error, message)` of an [`Error::Auth`].
+fn auth_error(err: &Error) -> (Option<&str>, &str) {
+    match err {
+        Error::Auth { error, message, .. } => (error.as_deref(), message),
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn token_is_cached() {
+    let provider = Arc::new(Counting::default());
+    let session = Session::new(provider.clone());
+    let http = reqwest::Client::new();
+    let a = session.token(&http).await.unwrap();
+    let b = session.token(&http).await.unwrap();
+    assert_eq!(a.expose(), "tok-1");
+    assert_eq!(b.expose(), "tok-1");
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_use_fetches_once() {
+    let provider = Arc::new(Counting::default());
+    let session = Session::new(provider.clone());
+    let http = reqwest::Client::new();
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let (s, h) = (session.clone(), http.clone());
+            tokio::spawn(async move { s.token(&h).await.unwrap().expose().to_owned() })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), "tok-1");
+    }
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_rejections_share_one_refresh() {
+    let provider = Arc::new(Counting::default());
+    let session = Session::new(provider.clone());
+    let http = reqwest::Client::new();
+    let first = session.token(&http).await.unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(100));
+    let tasks: Vec<_> = (0..100)
+        .map(|_| {
+            let (s, h, old, b) = (
+                session.clone(),
+                http.clone(),
+                first.clone(),
+                barrier.clone(),
+            );
+            tokio::spawn(async move {
+                b.wait().await;
+                s.refresh_after_rejection(&h, &old)
+                    .await
+                    .unwrap()
+                    .expose()
+                    .to_owned()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), "tok-2");
+    }
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+    // A late caller rejecting the old token gets the new one without a fetch.
+    let late = session
+        .refresh_after_rejection(&http, &first)
+        .await
+        .unwrap();
+    assert_eq!(late.expose(), "tok-2");
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_refresh_reaches_every_waiter_once() {
+    let provider = Arc::new(Counting::default());
+    let session = Session::new(provider.clone());
+    let http = reqwest::Client::new();
+    let first = session.token(&http).await.unwrap();
+    provider.fail.store(true, Ordering::SeqCst);
+    let barrier = Arc::new(tokio::sync::Barrier::new(20));
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let (s, h, old, b) = (
+                session.clone(),
+                http.clone(),
+                first.clone(),
+                barrier.clone(),
+            );
+            tokio::spawn(async move {
+                b.wait().await;
+                s.refresh_after_rejection(&h, &old).await
+            })
+        })
+        .collect();
+    for t in tasks {
+        let err = t.await.unwrap().unwrap_err();
+        assert_eq!(
+            auth_error(&err),
+            (Some("invalid_grant"), "expired access/refresh token")
+        );
+    }
+    assert_eq!(
+        provider.fetches.load(Ordering::SeqCst),
+        2,
+        "one failed fetch, no loop"
+    );
+    // The session recovers once the provider does.
+    provider.fail.store(false, Ordering::SeqCst);
+    assert_eq!(session.token(&http).await.unwrap().expose(), "tok-3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn proactive_refresh_near_known_expiry() {
+    let provider = Arc::new(Counting {
+        lifetime: Some(Duration::from_secs(30)),
+        ..Counting::default()
+    });
+    // Margin larger than the lifetime: every cached token counts as "about to expire".
+    let session = Session::with_refresh_margin(provider.clone(), Duration::from_secs(3600));
+    let http = reqwest::Client::new();
+    assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
+    assert_eq!(session.token(&http).await.unwrap().expose(), "tok-2");
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_proactive_refresh_keeps_valid_token() {
+    let provider = Arc::new(Counting {
+        lifetime: Some(Duration::from_secs(600)),
+        ..Counting::default()
+    });
+    let session = Session::with_refresh_margin(provider.clone(), Duration::from_secs(3600));
+    let http = reqwest::Client::new();
+    assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
+    provider.fail.store(true, Ordering::SeqCst);
+    assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
+    // Backing off: no second fetch right away.
+    assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn static_token_is_not_refreshed() {
+    let session = Session::new(Arc::new(StaticToken::new("fixed-secret-token")));
+    let http = reqwest::Client::new();
+    let t = session.token(&http).await.unwrap();
+    assert_eq!(t.expose(), "fixed-secret-token");
+    let err = session
+        .refresh_after_rejection(&http, &t)
+        .await
+        .unwrap_err();
+    assert!(auth_error(&err).1.contains("cannot refresh"), "{err}");
+    assert!(!format!("{session:?} {err} {err:?}").contains("fixed-secret-token"));
+}
+
+/// Panics on the first fetch, then succeeds.
+#[derive(Debug, Default)]
+struct PanicsOnce(AtomicUsize);
+
+impl TokenProvider for PanicsOnce {
+    fn fetch(&self, _http: &reqwest::Client) -> BoxFuture<'_, Result<AccessToken, Error>> {
+        Box::pin(async move {
+            if self.0.fetch_add(1, Ordering::SeqCst) == 0 {
+                panic!("provider bug");
+            }
+            Ok(AccessToken::new("after-panic"))
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn panicking_provider_does_not_strand_the_session() {
+    let session = Session::new(Arc::new(PanicsOnce::default()));
+    let http = reqwest::Client::new();
+    let err = session.token(&http).await.unwrap_err();
+    assert!(auth_error(&err).1.contains("did not complete"), "{err}");
+    assert_eq!(session.token(&http).await.unwrap().expose(), "after-panic");
+}
