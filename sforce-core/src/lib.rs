@@ -11,4 +11,5 @@ pub mod executor;
 pub mod sobject;
 pub mod types;
 
-pub use types::Id;
+pub use sobject::{ExternalIdRef, FieldRef, Patch, SObject};
+pub use types::{Date, DateTime, Field, Id, Time};
