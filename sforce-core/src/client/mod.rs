@@ -1,1 +1,112 @@
-//! The REST client.
+//! The Salesforce REST client.
+//!
+//! [`Client`] is built with [`Client::builder`] (or [`Client::from_env`]) and is cheap to clone:
+//! clones share one connection pool, one credential cache and one API-usage record.
+//!
+//! Operations:
+//! - records: [`Client::upsert`] / [`Client::upsert_raw`] by external ID ([`UpsertKey`]),
+//!   [`Client::create`], [`Client::get`], [`Client::get_by_external_id`], [`Client::update`],
+//!   [`Client::delete`];
+//! - metadata: [`Client::describe`], [`Client::describe_global`];
+//! - anything else: [`Client::request`], a raw request under the same authentication, error
+//!   handling, limit tracking and tracing;
+//! - [`Client::api_usage`]: the last `Sforce-Limit-Info` seen.
+//!
+//! Every request runs in a `tracing` span `sforce.request` with `method`, `path`, `status` and
+//! `duration_ms`. The access token never appears in `Debug` output, logs or errors.
+
+mod builder;
+mod describe;
+mod limits;
+pub mod path;
+mod raw;
+mod request;
+mod sobjects;
+mod token;
+mod upsert;
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+pub use builder::{ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use limits::{ApiUsage, PerAppUsage};
+pub use raw::{RawRequest, RawResponse};
+pub use reqwest::Method;
+pub use sobjects::CreateOutcome;
+pub use upsert::{UpsertKey, UpsertOutcome};
+
+use crate::error::Result;
+use token::Credentials;
+
+/// A Salesforce REST API client. Cheap to [`Clone`]; clones share all state.
+///
+/// ```no_run
+/// # async fn run() -> sforce_core::error::Result<()> {
+/// use sforce_core::client::{Client, UpsertKey};
+/// let client = Client::from_env()?;
+/// let key = UpsertKey::new("Task", "uuid__c", "a22ac4d6-e2c0-4e53-898d-ea1d0c807775");
+/// let outcome = client
+///     .upsert(&key, &serde_json::json!({"Subject": "Call", "Status": "Completed"}))
+///     .await?;
+/// println!("{} created={}", outcome.id(), outcome.created());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    /// Without a trailing slash.
+    instance_url: String,
+    /// Without the leading `v`, e.g. `62.0`.
+    api_version: String,
+    user_agent: String,
+    credentials: Credentials,
+    api_usage: Mutex<Option<ApiUsage>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("instance_url", &self.inner.instance_url)
+            .field("api_version", &self.inner.api_version)
+            .field("user_agent", &self.inner.user_agent)
+            .field("access_token", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A [`ClientBuilder`] with defaults.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from `SF_INSTANCE_URL`, `SF_ACCESS_TOKEN` and (optionally)
+    /// `SF_API_VERSION`. See [`ClientBuilder::from_env`].
+    pub fn from_env() -> Result<Client> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The instance URL, without a trailing slash.
+    pub fn instance_url(&self) -> &str {
+        &self.inner.instance_url
+    }
+
+    /// The REST API version in use, e.g. `"62.0"`.
+    pub fn api_version(&self) -> &str {
+        &self.inner.api_version
+    }
+
+    /// The org's API usage from the last `Sforce-Limit-Info` header received by this client or
+    /// any of its clones; `None` before the first response carrying one.
+    pub fn api_usage(&self) -> Option<ApiUsage> {
+        self.inner
+            .api_usage
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}

@@ -1,0 +1,324 @@
+//! [`ClientBuilder`]: configuration of a [`Client`].
+
+use std::fmt;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use url::{Host, Url};
+
+use super::token::Credentials;
+use super::{Client, Inner};
+use crate::error::{ConfigError, Result};
+
+/// The API version used when none is configured.
+pub const DEFAULT_API_VERSION: &str = "62.0";
+/// Default time allowed to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request (connect, send, receive the body).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Builds a [`Client`]. Obtain one with [`Client::builder`].
+///
+/// ```no_run
+/// # fn main() -> sforce_core::error::Result<()> {
+/// use std::time::Duration;
+/// let client = sforce_core::client::Client::builder()
+///     .instance_url("https://example.my.salesforce.com")
+///     .access_token("00D...!AQ...")
+///     .api_version("62.0")
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+#[must_use]
+pub struct ClientBuilder {
+    instance_url: Option<String>,
+    access_token: Option<String>,
+    api_version: String,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("instance_url", &self.instance_url)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("api_version", &self.api_version)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            instance_url: None,
+            access_token: None,
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            user_agent: concat!("sforce/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with defaults: API version [`DEFAULT_API_VERSION`], timeouts
+    /// [`DEFAULT_TIMEOUT`] and [`DEFAULT_CONNECT_TIMEOUT`], user agent `sforce/<version>`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder filled from the environment: `SF_INSTANCE_URL` and `SF_ACCESS_TOKEN`
+    /// (required), `SF_API_VERSION` (optional). Other settings can still be changed.
+    pub fn from_env() -> Result<Self> {
+        let mut builder = Self::new()
+            .instance_url(require_env("SF_INSTANCE_URL")?)
+            .access_token(require_env("SF_ACCESS_TOKEN")?);
+        if let Some(version) = read_env("SF_API_VERSION") {
+            builder = builder.api_version(version);
+        }
+        Ok(builder)
+    }
+
+    /// The org's instance URL, e.g. `https://example.my.salesforce.com`. Must be `https://`;
+    /// plain `http://` is accepted only for loopback hosts (`127.0.0.0/8`, `::1`, `localhost`),
+    /// e.g. the embedded emulator.
+    pub fn instance_url(mut self, url: impl Into<String>) -> Self {
+        self.instance_url = Some(url.into());
+        self
+    }
+
+    /// A fixed OAuth access token (session id), sent as `Authorization: Bearer`.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        self.access_token = Some(token.into());
+        self
+    }
+
+    /// The REST API version, e.g. `"62.0"` (a leading `v` is accepted). Default
+    /// [`DEFAULT_API_VERSION`]. Versions 45.0 and older answer an upsert that updates with 204
+    /// and no body; the client then looks the Id up (see [`Client::upsert`]).
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = version.into();
+        self
+    }
+
+    /// Time allowed for a whole request: connecting, sending, and receiving the full response.
+    /// Default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time allowed to establish a connection. Default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header. Default `sforce/<version>`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`](crate::error::Error::Config) when the instance URL or token
+    /// is missing, the URL is not `https://` (or `http://` to a loopback host), contains
+    /// credentials, a query or a fragment, or the API version is malformed.
+    pub fn build(self) -> Result<Client> {
+        let instance_url = check_instance_url(
+            self.instance_url
+                .as_deref()
+                .ok_or(ConfigError::MissingInstanceUrl)?,
+        )?;
+        let token = self.access_token.ok_or(ConfigError::MissingToken)?;
+        if token.trim().is_empty() {
+            return Err(ConfigError::MissingToken.into());
+        }
+        let api_version = check_api_version(&self.api_version)?;
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent.clone())
+            // The REST API does not redirect; never carry the token elsewhere.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| ConfigError::HttpClient {
+                message: err.to_string(),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                instance_url,
+                api_version,
+                user_agent: self.user_agent,
+                credentials: Credentials::fixed(token),
+                api_usage: Mutex::new(None),
+            }),
+        })
+    }
+}
+
+fn read_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn require_env(name: &str) -> Result<String> {
+    read_env(name).ok_or_else(|| {
+        ConfigError::MissingEnv {
+            name: name.to_owned(),
+        }
+        .into()
+    })
+}
+
+/// `"62.0"` or `"v62.0"` → `"62.0"`.
+fn check_api_version(value: &str) -> Result<String, ConfigError> {
+    let trimmed = value.trim();
+    let version = trimmed.strip_prefix(['v', 'V']).unwrap_or(trimmed);
+    let valid = version.split_once('.').is_some_and(|(major, minor)| {
+        !major.is_empty()
+            && !minor.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit())
+            && minor.bytes().all(|b| b.is_ascii_digit())
+    });
+    if valid {
+        Ok(version.to_owned())
+    } else {
+        Err(ConfigError::InvalidApiVersion {
+            value: value.to_owned(),
+        })
+    }
+}
+
+/// Validates the instance URL and returns it without a trailing slash.
+pub(crate) fn check_instance_url(raw: &str) -> Result<String, ConfigError> {
+    let invalid = |shown: &str, reason: &str| ConfigError::InvalidUrl {
+        url: shown.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(raw.trim()).map_err(|err| {
+        // Do not echo anything that might be userinfo.
+        let shown = raw.rsplit_once('@').map_or(raw, |(_, host)| host);
+        invalid(shown, &err.to_string())
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(invalid(shown.as_str(), "must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid(url.as_str(), "must not have a query or fragment"));
+    }
+    let Some(host) = url.host() else {
+        return Err(invalid(url.as_str(), "has no host"));
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(&host) => {}
+        "http" => {
+            return Err(ConfigError::InsecureHttp {
+                url: url.as_str().to_owned(),
+            });
+        }
+        other => {
+            return Err(invalid(
+                url.as_str(),
+                &format!("unsupported scheme {other:?} (use https)"),
+            ));
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => {
+            IpAddr::V6(*ip).is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_https_and_loopback_http() {
+        for (raw, expected) in [
+            ("https://x.my.salesforce.com", "https://x.my.salesforce.com"),
+            (
+                "https://x.my.salesforce.com/",
+                "https://x.my.salesforce.com",
+            ),
+            ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("http://127.9.9.9:1/", "http://127.9.9.9:1"),
+            ("http://[::1]:8080", "http://[::1]:8080"),
+            ("http://localhost:3000", "http://localhost:3000"),
+            ("http://LOCALHOST", "http://localhost"),
+        ] {
+            assert_eq!(check_instance_url(raw).unwrap(), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn refuses_plain_http_elsewhere() {
+        for raw in [
+            "http://x.my.salesforce.com",
+            "http://10.0.0.1",
+            "http://128.0.0.1",
+            "http://[::2]",
+            "http://localhost.evil.com",
+            "http://0.0.0.0",
+        ] {
+            assert!(
+                matches!(
+                    check_instance_url(raw),
+                    Err(ConfigError::InsecureHttp { .. })
+                ),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_malformed() {
+        for raw in [
+            "x.my.salesforce.com",
+            "ftp://x",
+            "https://x?y=1",
+            "https://x#frag",
+            "",
+        ] {
+            assert!(
+                matches!(check_instance_url(raw), Err(ConfigError::InvalidUrl { .. })),
+                "{raw}"
+            );
+        }
+        let err = check_instance_url("https://user:hunter2@x.com").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn api_versions() {
+        assert_eq!(check_api_version("62.0").unwrap(), "62.0");
+        assert_eq!(check_api_version("v45.0").unwrap(), "45.0");
+        for bad in ["62", "62.", ".0", "v", "6x.0", "62.0.1"] {
+            assert!(check_api_version(bad).is_err(), "{bad}");
+        }
+    }
+}

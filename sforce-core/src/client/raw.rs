@@ -1,0 +1,108 @@
+//! The raw request escape hatch: [`Client::request`].
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::Client;
+use super::request::{Call, Response};
+use crate::error::{RequestContext, Result};
+
+/// A request to any REST resource, built by [`Client::request`].
+#[derive(Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RawRequest {
+    client: Client,
+    call: Result<Call>,
+}
+
+impl RawRequest {
+    /// Adds a query parameter (encoded by the client).
+    pub fn query(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.call = self.call.map(|call| call.query(key, value));
+        self
+    }
+
+    /// Sets a JSON body. A serialization error is reported by [`RawRequest::send`].
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        self.call = self.call.and_then(|call| call.json(body));
+        self
+    }
+
+    /// Sends the request. A 2xx response is returned as is; any other status becomes the typed
+    /// [`Error`](crate::error::Error) (API error, multiple matches, HTTP error), exactly as for
+    /// the typed operations. Authentication, session refresh, `Sforce-Limit-Info` tracking and
+    /// tracing apply. The request is sent once (no retry other than after a session refresh).
+    pub async fn send(self) -> Result<RawResponse> {
+        let call = self.call?;
+        let response = self.client.execute_ok(&call).await?;
+        Ok(RawResponse { inner: response })
+    }
+}
+
+/// A successful response to a [`RawRequest`].
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    inner: Response,
+}
+
+impl RawResponse {
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> u16 {
+        self.inner.status.as_u16()
+    }
+
+    /// The raw body.
+    pub fn body(&self) -> &[u8] {
+        &self.inner.body
+    }
+
+    /// The body as text (invalid UTF-8 replaced).
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.inner.body).into_owned()
+    }
+
+    /// Decodes the body as JSON; a failure is [`Error::Decode`](crate::error::Error::Decode)
+    /// with a body excerpt.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        self.inner.json()
+    }
+
+    /// The request this responds to.
+    pub fn context(&self) -> &RequestContext {
+        &self.inner.context
+    }
+}
+
+impl Client {
+    /// Starts a raw request to any REST resource, for what the typed operations do not cover.
+    ///
+    /// `path` is either relative to the versioned REST root (`"limits"` →
+    /// `/services/data/v62.0/limits`) or, when it starts with `/`, relative to the instance
+    /// (`"/services/data/"`, or a `nextRecordsUrl`). The path is used as given: percent-encode
+    /// values yourself (see [`path::encode_segment`](super::path::encode_segment)), or pass them
+    /// with [`RawRequest::query`].
+    ///
+    /// ```no_run
+    /// # async fn run(client: sforce_core::client::Client) -> sforce_core::error::Result<()> {
+    /// use sforce_core::client::Method;
+    /// let limits: serde_json::Value = client.request(Method::GET, "limits").send().await?.json()?;
+    /// let soql: serde_json::Value = client
+    ///     .request(Method::GET, "query")
+    ///     .query("q", "SELECT Id FROM Task LIMIT 1")
+    ///     .send()
+    ///     .await?
+    ///     .json()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn request(&self, method: reqwest::Method, path: &str) -> RawRequest {
+        let full = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            self.data_path(path)
+        };
+        RawRequest {
+            client: self.clone(),
+            call: Ok(Call::new(method, full)),
+        }
+    }
+}

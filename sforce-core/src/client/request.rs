@@ -1,0 +1,244 @@
+//! The request pipeline: bearer token, send, `Sforce-Limit-Info`, tracing, one retry after a
+//! session refresh, and classification of error responses into [`Error`].
+
+use std::time::Instant;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use super::Client;
+use super::limits::ApiUsage;
+use super::token::BearerToken;
+use crate::error::{ApiErrorItem, Error, ErrorCode, RequestContext, Result, excerpt};
+use crate::types::Id;
+
+/// One HTTP request to the instance, before authentication.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub(crate) method: Method,
+    /// Instance-relative path starting with `/`, already percent-encoded; may carry a query.
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    /// A JSON body.
+    pub(crate) body: Option<Vec<u8>>,
+}
+
+impl Call {
+    pub(crate) fn new(method: Method, path: String) -> Self {
+        Call {
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub(crate) fn query(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.query.push((key.to_owned(), value.into()));
+        self
+    }
+
+    /// Serializes `body` as the JSON body.
+    pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|err| Error::invalid_input(format!("cannot serialize the body: {err}")))?;
+        self.body = Some(bytes);
+        Ok(self)
+    }
+}
+
+/// A received response (any status).
+#[derive(Debug, Clone)]
+pub(crate) struct Response {
+    pub(crate) context: RequestContext,
+    pub(crate) status: StatusCode,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Response {
+    /// Decodes the body as JSON, or a [`Error::Decode`] with a body excerpt.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|err| {
+            Error::decode(
+                self.context.clone(),
+                self.status.as_u16(),
+                err.to_string(),
+                &self.body,
+            )
+        })
+    }
+
+    /// `Ok(self)` for a 2xx status; otherwise the typed error the response carries.
+    pub(crate) fn error_for_status(self) -> Result<Self> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(classify_error(self.context, self.status, &self.body))
+        }
+    }
+}
+
+/// Turns a non-2xx response into an [`Error`]:
+/// - a Salesforce error array (or single error object) → [`Error::Api`];
+/// - 300 with an array of record URLs → [`Error::MultipleMatches`];
+/// - anything else → [`Error::Http`] with a body excerpt.
+pub(crate) fn classify_error(context: RequestContext, status: StatusCode, body: &[u8]) -> Error {
+    if status == StatusCode::MULTIPLE_CHOICES {
+        if let Ok(urls) = serde_json::from_slice::<Vec<String>>(body) {
+            let ids = urls
+                .iter()
+                .filter_map(|url| url.rsplit('/').next())
+                .filter_map(|last| Id::new(last).ok())
+                .collect();
+            return Error::MultipleMatches { context, urls, ids };
+        }
+    }
+    if let Some(errors) = parse_error_items(body) {
+        return Error::api(context, status.as_u16(), errors);
+    }
+    Error::Http {
+        context,
+        status: status.as_u16(),
+        body_excerpt: excerpt(body),
+    }
+}
+
+fn parse_error_items(body: &[u8]) -> Option<Vec<ApiErrorItem>> {
+    if let Ok(items) = serde_json::from_slice::<Vec<ApiErrorItem>>(body) {
+        return (!items.is_empty()).then_some(items);
+    }
+    serde_json::from_slice::<ApiErrorItem>(body)
+        .ok()
+        .map(|item| vec![item])
+}
+
+fn is_invalid_session(response: &Response) -> bool {
+    response.status == StatusCode::UNAUTHORIZED
+        && parse_error_items(&response.body)
+            .is_some_and(|items| items.iter().any(|i| i.code == ErrorCode::InvalidSessionId))
+}
+
+impl Client {
+    /// The instance-relative path of a resource under the versioned REST root, e.g.
+    /// `data_path("sobjects/Task")` → `/services/data/v62.0/sobjects/Task`.
+    pub(crate) fn data_path(&self, rest: &str) -> String {
+        format!("/services/data/v{}/{rest}", self.inner.api_version)
+    }
+
+    /// Sends a call and returns the response whatever its status.
+    ///
+    /// On 401 `INVALID_SESSION_ID` the credentials are asked for a new token once, and the
+    /// request is sent once more with it (only when the credentials can refresh).
+    pub(crate) async fn execute(&self, call: &Call) -> Result<Response> {
+        let http = &self.inner.http;
+        let token = self.inner.credentials.token(http).await?;
+        let response = self.send_once(call, &token).await?;
+        if !is_invalid_session(&response) {
+            return Ok(response);
+        }
+        match self
+            .inner
+            .credentials
+            .refresh_after_rejection(http, &token)
+            .await?
+        {
+            Some(fresh) => {
+                tracing::debug!(path = %response.context.path, "session rejected; retrying once with a refreshed token");
+                self.send_once(call, &fresh).await
+            }
+            None => Ok(response),
+        }
+    }
+
+    /// Sends a call and turns any non-2xx status into its typed error.
+    pub(crate) async fn execute_ok(&self, call: &Call) -> Result<Response> {
+        self.execute(call).await?.error_for_status()
+    }
+
+    async fn send_once(&self, call: &Call, token: &BearerToken) -> Result<Response> {
+        let context = RequestContext::new(call.method.clone(), call.path.clone());
+        let span = tracing::info_span!(
+            "sforce.request",
+            method = %call.method,
+            path = %context.path,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .send_inner(call, token, context)
+            .instrument(span.clone())
+            .await;
+        let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("duration_ms", duration_ms);
+        let _entered = span.enter();
+        match &result {
+            Ok(response) => {
+                span.record("status", response.status.as_u16());
+                tracing::debug!(status = response.status.as_u16(), duration_ms, "response");
+            }
+            Err(err) => tracing::debug!(error = %err, duration_ms, "request failed"),
+        }
+        result
+    }
+
+    async fn send_inner(
+        &self,
+        call: &Call,
+        token: &BearerToken,
+        context: RequestContext,
+    ) -> Result<Response> {
+        let url = format!("{}{}", self.inner.instance_url, call.path);
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                Error::auth(
+                    None,
+                    "the access token contains characters not allowed in an HTTP header",
+                )
+            })?;
+        auth.set_sensitive(true);
+        let mut request = self
+            .inner
+            .http
+            .request(call.method.clone(), url)
+            .header(AUTHORIZATION, auth)
+            .header(ACCEPT, "application/json");
+        if !call.query.is_empty() {
+            request = request.query(&call.query);
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|err| Error::from_reqwest(context.clone(), err))?;
+        let status = response.status();
+        if let Some(usage) = response
+            .headers()
+            .get("Sforce-Limit-Info")
+            .and_then(|value| value.to_str().ok())
+            .and_then(ApiUsage::parse)
+        {
+            *self
+                .inner
+                .api_usage
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(usage);
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| Error::from_reqwest(context.clone(), err))?
+            .to_vec();
+        Ok(Response {
+            context,
+            status,
+            body,
+        })
+    }
+}

@@ -1,0 +1,351 @@
+//! Upsert by external ID: [`UpsertKey`], [`UpsertOutcome`] and the single-request HTTP upsert.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use super::Client;
+use super::path::{check_name, encode_segment};
+use super::request::Call;
+use crate::error::{Error, Result};
+use crate::types::Id;
+
+/// Identifies the record an upsert writes: sObject, external-ID field and value.
+///
+/// ```
+/// use sforce_core::client::UpsertKey;
+/// let key = UpsertKey::new("Task", "uuid__c", "A22AC4D6").update_only(false);
+/// assert_eq!(key.normalized_value(), "a22ac4d6");
+/// assert_eq!(key.clone().case_sensitive(true).normalized_value(), "A22AC4D6");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UpsertKey {
+    sobject: String,
+    field: String,
+    value: String,
+    case_sensitive: bool,
+    update_only: bool,
+}
+
+impl UpsertKey {
+    /// A key for `sobject`'s external-ID `field` holding `value` (text; numbers as their
+    /// decimal form). Case-insensitive and create-or-update by default.
+    pub fn new(
+        sobject: impl Into<String>,
+        field: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        UpsertKey {
+            sobject: sobject.into(),
+            field: field.into(),
+            value: value.into(),
+            case_sensitive: false,
+            update_only: false,
+        }
+    }
+
+    /// Declares whether the external-ID field is case-sensitive (Salesforce's default for a
+    /// unique text external ID is case-insensitive). This only affects how sforce compares keys
+    /// ([`UpsertKey::normalized_value`]); Salesforce matches according to the field's definition.
+    pub fn case_sensitive(mut self, case_sensitive: bool) -> Self {
+        self.case_sensitive = case_sensitive;
+        self
+    }
+
+    /// Makes the upsert update-only (`?updateOnly=true`): it never creates a record, and fails
+    /// with `NOT_FOUND` when no record matches.
+    pub fn update_only(mut self, update_only: bool) -> Self {
+        self.update_only = update_only;
+        self
+    }
+
+    /// The sObject API name.
+    pub fn sobject(&self) -> &str {
+        &self.sobject
+    }
+
+    /// The external-ID field API name.
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
+    /// The external-ID value, as given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// Whether the field was declared case-sensitive.
+    pub fn is_case_sensitive(&self) -> bool {
+        self.case_sensitive
+    }
+
+    /// Whether the upsert is update-only.
+    pub fn is_update_only(&self) -> bool {
+        self.update_only
+    }
+
+    /// The value as Salesforce compares it: lowercased unless the key is case-sensitive.
+    pub fn normalized_value(&self) -> Cow<'_, str> {
+        if self.case_sensitive {
+            Cow::Borrowed(&self.value)
+        } else {
+            Cow::Owned(self.value.to_lowercase())
+        }
+    }
+}
+
+impl fmt::Display for UpsertKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}={:?}", self.sobject, self.field, self.value)
+    }
+}
+
+/// The result of an upsert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UpsertOutcome {
+    pub(crate) id: Id,
+    pub(crate) created: bool,
+    pub(crate) merged_writes: usize,
+    pub(crate) attempts: u32,
+}
+
+impl UpsertOutcome {
+    /// An outcome of one write sent in one request.
+    pub(crate) fn new(id: Id, created: bool) -> Self {
+        UpsertOutcome {
+            id,
+            created,
+            merged_writes: 1,
+            attempts: 1,
+        }
+    }
+
+    /// The record's Id (always present, including for a v45.0-and-older update answered 204).
+    pub fn id(&self) -> &Id {
+        &self.id
+    }
+
+    /// Whether the request created the record (`false`: it updated an existing one).
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    /// How many callers' writes were merged into the request that carried this write (1 for
+    /// [`Client::upsert_raw`]).
+    pub fn merged_writes(&self) -> usize {
+        self.merged_writes
+    }
+
+    /// How many upsert requests were sent to obtain this outcome (1 without retries).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct UpsertResponse {
+    id: Id,
+    #[serde(default)]
+    created: Option<bool>,
+}
+
+#[derive(serde::Deserialize)]
+struct IdOnly {
+    #[serde(rename = "Id")]
+    id: Id,
+}
+
+/// Serializes a body into a JSON object.
+pub(crate) fn to_object<B: Serialize + ?Sized>(body: &B) -> Result<Map<String, Value>> {
+    match serde_json::to_value(body) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => Err(Error::invalid_input(format!(
+            "a record body must serialize to a JSON object, not {}",
+            json_kind(&other)
+        ))),
+        Err(err) => Err(Error::invalid_input(format!(
+            "cannot serialize the body: {err}"
+        ))),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The body actually sent: the external-ID field (when it repeats the key's value) and a null
+/// `Id` are left out, as Salesforce clients do. A different external-ID value or a non-null `Id`
+/// is an error, since the key alone identifies the record.
+fn upsert_body(key: &UpsertKey, body: &Map<String, Value>) -> Result<Map<String, Value>> {
+    let mut out = Map::with_capacity(body.len());
+    for (name, value) in body {
+        if name.eq_ignore_ascii_case(&key.field) {
+            if !same_key_value(key, value) {
+                return Err(Error::invalid_input(format!(
+                    "the body sets {name} to {value} but the upsert key is {key}"
+                )));
+            }
+        } else if name.eq_ignore_ascii_case("Id") {
+            if !value.is_null() {
+                return Err(Error::invalid_input(
+                    "an upsert body must not set Id: the external-ID key identifies the record",
+                ));
+            }
+        } else {
+            out.insert(name.clone(), value.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn same_key_value(key: &UpsertKey, value: &Value) -> bool {
+    let text = match value {
+        Value::String(text) => Cow::Borrowed(text.as_str()),
+        Value::Number(number) => {
+            let as_float = |s: &str| s.parse::<f64>().ok();
+            if let (Some(a), Some(b)) = (number.as_f64(), as_float(&key.value)) {
+                return a == b;
+            }
+            Cow::Owned(number.to_string())
+        }
+        _ => return false,
+    };
+    if key.case_sensitive {
+        text == key.value
+    } else {
+        text.to_lowercase() == key.value.to_lowercase()
+    }
+}
+
+impl Client {
+    /// Upserts a record by external ID: creates it when no record has the key's value, updates
+    /// it when exactly one does.
+    ///
+    /// `body` is any `Serialize` producing a JSON object of field API names to values. The
+    /// external-ID field itself may be omitted (it is removed when present with the key's
+    /// value); `Id` must not be set.
+    ///
+    /// Outcomes, per Salesforce's answer to `PATCH /sobjects/{sobject}/{field}/{value}`:
+    /// - 201: created, [`UpsertOutcome::created`] is `true`;
+    /// - 200 (API 46.0+): updated, `created` is `false`;
+    /// - 204 (API 45.0 and older, no body): updated; the client then sends ONE extra
+    ///   `GET /sobjects/{sobject}/{field}/{value}?fields=Id` so that the outcome always carries
+    ///   the Id (if that read fails, its error is returned although the update was applied);
+    /// - 300: [`Error::MultipleMatches`] with the matched Ids; nothing was written;
+    /// - 404 (unknown sObject or field, or update-only without a match) and 400 (validation):
+    ///   [`Error::Api`] with the typed codes.
+    ///
+    /// This currently sends one request (as [`Client::upsert_raw`] does).
+    pub async fn upsert<B: Serialize + ?Sized>(
+        &self,
+        key: &UpsertKey,
+        body: &B,
+    ) -> Result<UpsertOutcome> {
+        let body = to_object(body)?;
+        self.send_upsert(key, &body).await
+    }
+
+    /// Upserts with exactly one HTTP request (plus the Id lookup after a 204, see
+    /// [`Client::upsert`]): no coalescing with other writes to the same key, no retry. Two
+    /// concurrent raw upserts of one new key can race: one creates the record, the other fails
+    /// with `DUPLICATE_VALUE` ([`Error::duplicate_value`]).
+    pub async fn upsert_raw<B: Serialize + ?Sized>(
+        &self,
+        key: &UpsertKey,
+        body: &B,
+    ) -> Result<UpsertOutcome> {
+        let body = to_object(body)?;
+        self.send_upsert(key, &body).await
+    }
+
+    /// The single-request HTTP upsert behind [`Client::upsert_raw`] (and the write executor).
+    pub(crate) async fn send_upsert(
+        &self,
+        key: &UpsertKey,
+        body: &Map<String, Value>,
+    ) -> Result<UpsertOutcome> {
+        check_name("sObject", &key.sobject)?;
+        check_name("field", &key.field)?;
+        let segment = encode_segment(&key.value)?;
+        let body = upsert_body(key, body)?;
+        let mut call = Call::new(
+            Method::PATCH,
+            self.data_path(&format!("sobjects/{}/{}/{segment}", key.sobject, key.field)),
+        )
+        .json(&body)?;
+        if key.update_only {
+            call = call.query("updateOnly", "true");
+        }
+        let response = self.execute_ok(&call).await?;
+        match response.status {
+            StatusCode::CREATED | StatusCode::OK => {
+                let parsed: UpsertResponse = response.json()?;
+                let created =
+                    response.status == StatusCode::CREATED || parsed.created == Some(true);
+                Ok(UpsertOutcome::new(parsed.id, created))
+            }
+            StatusCode::NO_CONTENT => {
+                // API 45.0 and older: an update answers 204 without a body. Read the Id back.
+                let lookup = self.external_id_get(&key.sobject, &key.field, &key.value, &["Id"])?;
+                let record: IdOnly = self.execute_ok(&lookup).await?.json()?;
+                Ok(UpsertOutcome::new(record.id, false))
+            }
+            other => Err(Error::decode(
+                response.context.clone(),
+                other.as_u16(),
+                "unexpected success status for an upsert",
+                &response.body,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn map(value: Value) -> Map<String, Value> {
+        match value {
+            Value::Object(map) => map,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn body_drops_key_field_and_null_id() {
+        let key = UpsertKey::new("Task", "uuid__c", "ABC");
+        let body = map(json!({"UUID__c": "abc", "Id": null, "Subject": "x"}));
+        assert_eq!(
+            upsert_body(&key, &body).unwrap(),
+            map(json!({"Subject": "x"}))
+        );
+        let key = UpsertKey::new("Account", "Num__c", "123");
+        let body = map(json!({"Num__c": 123.0}));
+        assert!(upsert_body(&key, &body).unwrap().is_empty());
+    }
+
+    #[test]
+    fn body_rejects_conflicting_key_or_id() {
+        let key = UpsertKey::new("Task", "Code__c", "ABC").case_sensitive(true);
+        assert!(upsert_body(&key, &map(json!({"Code__c": "abc"}))).is_err());
+        assert!(upsert_body(&key, &map(json!({"Id": "00T000000000001AAA"}))).is_err());
+    }
+
+    #[test]
+    fn body_must_be_an_object() {
+        assert!(to_object(&json!([1])).is_err());
+        assert!(to_object(&json!({"a": 1})).is_ok());
+    }
+}
