@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
-use super::token::Credentials;
 use super::{Client, Inner};
+use crate::auth::{Secret, Session, StaticToken, TokenProvider};
 use crate::error::{ConfigError, Result};
 
 /// The API version used when none is configured.
@@ -35,7 +35,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 #[must_use]
 pub struct ClientBuilder {
     instance_url: Option<String>,
-    access_token: Option<String>,
+    access_token: Option<Secret>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     api_version: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -50,6 +51,10 @@ impl fmt::Debug for ClientBuilder {
                 "access_token",
                 &self.access_token.as_ref().map(|_| "[redacted]"),
             )
+            .field(
+                "token_provider",
+                &self.token_provider.as_ref().map(|p| p.kind()),
+            )
             .field("api_version", &self.api_version)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -63,6 +68,7 @@ impl Default for ClientBuilder {
         ClientBuilder {
             instance_url: None,
             access_token: None,
+            token_provider: None,
             api_version: DEFAULT_API_VERSION.to_owned(),
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -98,9 +104,29 @@ impl ClientBuilder {
         self
     }
 
-    /// A fixed OAuth access token (session id), sent as `Authorization: Bearer`.
-    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+    /// A fixed OAuth access token (session id), sent as `Authorization: Bearer`. It cannot be
+    /// refreshed: a 401 `INVALID_SESSION_ID` is returned as the error it is. Replaces any
+    /// [`token_provider`](Self::token_provider).
+    pub fn access_token(mut self, token: impl Into<Secret>) -> Self {
         self.access_token = Some(token.into());
+        self.token_provider = None;
+        self
+    }
+
+    /// Obtains tokens from `provider` (JWT bearer, refresh token, ... see [`crate::auth`]).
+    /// Tokens are cached in a [`Session`]; when Salesforce answers 401 `INVALID_SESSION_ID` the
+    /// token is refreshed (one fetch shared by all concurrent requests) and the request is sent
+    /// once more. Without an [`instance_url`](Self::instance_url), the instance URL the token
+    /// endpoint reports is used. Replaces any [`access_token`](Self::access_token).
+    pub fn token_provider(self, provider: impl TokenProvider) -> Self {
+        self.shared_token_provider(Arc::new(provider))
+    }
+
+    /// As [`token_provider`](Self::token_provider), for a provider already behind an `Arc`
+    /// (e.g. from [`crate::auth::from_env`]).
+    pub fn shared_token_provider(mut self, provider: Arc<dyn TokenProvider>) -> Self {
+        self.token_provider = Some(provider);
+        self.access_token = None;
         self
     }
 
@@ -133,19 +159,25 @@ impl ClientBuilder {
 
     /// Validates the configuration and builds the client.
     ///
-    /// Fails with [`Error::Config`](crate::error::Error::Config) when the instance URL or token
-    /// is missing, the URL is not `https://` (or `http://` to a loopback host), contains
+    /// Fails with [`Error::Config`](crate::error::Error::Config) when the token is missing, the
+    /// instance URL is missing (allowed with a token provider, whose tokens report it), the URL is not `https://` (or `http://` to a loopback host), contains
     /// credentials, a query or a fragment, or the API version is malformed.
     pub fn build(self) -> Result<Client> {
-        let instance_url = check_instance_url(
-            self.instance_url
-                .as_deref()
-                .ok_or(ConfigError::MissingInstanceUrl)?,
-        )?;
-        let token = self.access_token.ok_or(ConfigError::MissingToken)?;
-        if token.trim().is_empty() {
-            return Err(ConfigError::MissingToken.into());
-        }
+        let instance_url = self
+            .instance_url
+            .as_deref()
+            .map(check_instance_url)
+            .transpose()?;
+        let provider: Arc<dyn TokenProvider> = match (self.access_token, self.token_provider) {
+            (_, Some(provider)) => provider,
+            (Some(token), None) if !token.expose().trim().is_empty() => {
+                if instance_url.is_none() {
+                    return Err(ConfigError::MissingInstanceUrl.into());
+                }
+                Arc::new(StaticToken::new(token))
+            }
+            _ => return Err(ConfigError::MissingToken.into()),
+        };
         let api_version = check_api_version(&self.api_version)?;
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
@@ -163,7 +195,8 @@ impl ClientBuilder {
                 instance_url,
                 api_version,
                 user_agent: self.user_agent,
-                credentials: Credentials::fixed(token),
+                session: Session::new(provider),
+                discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
             }),
         })

@@ -22,7 +22,6 @@ pub mod path;
 mod raw;
 mod request;
 mod sobjects;
-mod token;
 mod upsert;
 
 use std::fmt;
@@ -35,8 +34,8 @@ pub use reqwest::Method;
 pub use sobjects::CreateOutcome;
 pub use upsert::{UpsertKey, UpsertOutcome};
 
+use crate::auth::Session;
 use crate::error::Result;
-use token::Credentials;
 
 /// A Salesforce REST API client. Cheap to [`Clone`]; clones share all state.
 ///
@@ -58,21 +57,24 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
-    /// Without a trailing slash.
-    instance_url: String,
+    /// Configured instance URL, without a trailing slash. `None`: taken from the token.
+    instance_url: Option<String>,
+    /// The instance URL last reported with a token (used when none is configured).
+    discovered_instance_url: Mutex<Option<String>>,
     /// Without the leading `v`, e.g. `62.0`.
     api_version: String,
     user_agent: String,
-    credentials: Credentials,
+    session: Session,
     api_usage: Mutex<Option<ApiUsage>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("instance_url", &self.inner.instance_url)
+            .field("instance_url", &self.instance_url())
             .field("api_version", &self.inner.api_version)
             .field("user_agent", &self.inner.user_agent)
+            .field("token_provider", &self.inner.session.provider().kind())
             .field("access_token", &"[redacted]")
             .finish_non_exhaustive()
     }
@@ -90,9 +92,18 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    /// The instance URL, without a trailing slash.
-    pub fn instance_url(&self) -> &str {
-        &self.inner.instance_url
+    /// The instance URL (without a trailing slash): the configured one, or else the one last
+    /// reported with a token (`None` before the first token when none is configured).
+    pub fn instance_url(&self) -> Option<String> {
+        self.inner
+            .instance_url
+            .clone()
+            .or_else(|| lock(&self.inner.discovered_instance_url).clone())
+    }
+
+    /// The session caching this client's tokens (shared by its clones).
+    pub fn session(&self) -> &Session {
+        &self.inner.session
     }
 
     /// The REST API version in use, e.g. `"62.0"`.
@@ -103,10 +114,14 @@ impl Client {
     /// The org's API usage from the last `Sforce-Limit-Info` header received by this client or
     /// any of its clones; `None` before the first response carrying one.
     pub fn api_usage(&self) -> Option<ApiUsage> {
-        self.inner
-            .api_usage
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+        lock(&self.inner.api_usage).clone()
     }
+}
+
+/// Locks a mutex guarding plain data (never held across an `.await`); a panic elsewhere cannot
+/// leave that data inconsistent, so poisoning is ignored.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

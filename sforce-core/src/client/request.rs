@@ -3,14 +3,15 @@
 
 use std::time::Instant;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use super::Client;
+use super::builder::check_instance_url;
 use super::limits::ApiUsage;
-use super::token::BearerToken;
+use super::{Client, lock};
+use crate::auth::AccessToken;
 use crate::error::{ApiErrorItem, Error, ErrorCode, RequestContext, Result, excerpt};
 use crate::types::Id;
 
@@ -129,27 +130,33 @@ impl Client {
 
     /// Sends a call and returns the response whatever its status.
     ///
-    /// On 401 `INVALID_SESSION_ID` the credentials are asked for a new token once, and the
-    /// request is sent once more with it (only when the credentials can refresh).
+    /// On 401 `INVALID_SESSION_ID`, when the token provider can refresh, the session is asked
+    /// for a new token (one fetch shared by all concurrent rejections) and the request is sent
+    /// once more with it. With a fixed token the 401 response is returned as is.
     pub(crate) async fn execute(&self, call: &Call) -> Result<Response> {
         let http = &self.inner.http;
-        let token = self.inner.credentials.token(http).await?;
+        let session = &self.inner.session;
+        let token = session.token(http).await?;
         let response = self.send_once(call, &token).await?;
-        if !is_invalid_session(&response) {
+        if !is_invalid_session(&response) || !session.provider().can_refresh() {
             return Ok(response);
         }
-        match self
-            .inner
-            .credentials
-            .refresh_after_rejection(http, &token)
-            .await?
-        {
-            Some(fresh) => {
-                tracing::debug!(path = %response.context.path, "session rejected; retrying once with a refreshed token");
-                self.send_once(call, &fresh).await
-            }
-            None => Ok(response),
+        tracing::debug!(path = %response.context.path, "session rejected; refreshing the token and retrying once");
+        let fresh = session.refresh_after_rejection(http, &token).await?;
+        self.send_once(call, &fresh).await
+    }
+
+    /// The instance URL to send to: the configured one, else the token's.
+    fn base_url(&self, token: &AccessToken) -> Result<String> {
+        if let Some(url) = &self.inner.instance_url {
+            return Ok(url.clone());
         }
+        let reported = token
+            .instance_url()
+            .ok_or(crate::error::ConfigError::MissingInstanceUrl)?;
+        let url = check_instance_url(reported)?;
+        *lock(&self.inner.discovered_instance_url) = Some(url.clone());
+        Ok(url)
     }
 
     /// Sends a call and turns any non-2xx status into its typed error.
@@ -157,7 +164,7 @@ impl Client {
         self.execute(call).await?.error_for_status()
     }
 
-    async fn send_once(&self, call: &Call, token: &BearerToken) -> Result<Response> {
+    async fn send_once(&self, call: &Call, token: &AccessToken) -> Result<Response> {
         let context = RequestContext::new(call.method.clone(), call.path.clone());
         let span = tracing::info_span!(
             "sforce.request",
@@ -187,18 +194,11 @@ impl Client {
     async fn send_inner(
         &self,
         call: &Call,
-        token: &BearerToken,
+        token: &AccessToken,
         context: RequestContext,
     ) -> Result<Response> {
-        let url = format!("{}{}", self.inner.instance_url, call.path);
-        let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                Error::auth(
-                    None,
-                    "the access token contains characters not allowed in an HTTP header",
-                )
-            })?;
-        auth.set_sensitive(true);
+        let url = format!("{}{}", self.base_url(token)?, call.path);
+        let auth = token.authorization_header()?;
         let mut request = self
             .inner
             .http
@@ -224,11 +224,7 @@ impl Client {
             .and_then(|value| value.to_str().ok())
             .and_then(ApiUsage::parse)
         {
-            *self
-                .inner
-                .api_usage
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(usage);
+            *lock(&self.inner.api_usage) = Some(usage);
         }
         let body = response
             .bytes()
