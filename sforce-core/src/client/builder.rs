@@ -84,12 +84,24 @@ impl ClientBuilder {
         Self::default()
     }
 
-    /// A builder filled from the environment: `SF_INSTANCE_URL` and `SF_ACCESS_TOKEN`
-    /// (required), `SF_API_VERSION` (optional). Other settings can still be changed.
+    /// A builder filled from the environment: the token provider chosen by
+    /// [`crate::auth::from_env`] (`SF_ACCESS_TOKEN` for a fixed token, or the variables of an
+    /// OAuth flow), `SF_INSTANCE_URL` (required with a fixed token; OAuth flows report it with
+    /// the token), and `SF_API_VERSION` (optional). Other settings can still be changed.
     pub fn from_env() -> Result<Self> {
-        let mut builder = Self::new()
-            .instance_url(require_env("SF_INSTANCE_URL")?)
-            .access_token(require_env("SF_ACCESS_TOKEN")?);
+        let auth = crate::auth::from_env()?;
+        let mut builder = Self::new();
+        match auth.instance_url() {
+            Some(url) => builder = builder.instance_url(url),
+            None if !auth.provider().can_refresh() => {
+                return Err(ConfigError::MissingEnv {
+                    name: "SF_INSTANCE_URL".to_owned(),
+                }
+                .into());
+            }
+            None => {}
+        }
+        builder = builder.shared_token_provider(auth.into_provider());
         if let Some(version) = read_env("SF_API_VERSION") {
             builder = builder.api_version(version);
         }
@@ -205,15 +217,6 @@ impl ClientBuilder {
 
 fn read_env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn require_env(name: &str) -> Result<String> {
-    read_env(name).ok_or_else(|| {
-        ConfigError::MissingEnv {
-            name: name.to_owned(),
-        }
-        .into()
-    })
 }
 
 /// `"62.0"` or `"v62.0"` → `"62.0"`.

@@ -86,7 +86,8 @@ impl Client {
         ClientBuilder::new()
     }
 
-    /// A client configured from `SF_INSTANCE_URL`, `SF_ACCESS_TOKEN` and (optionally)
+    /// A client configured from the environment: `SF_INSTANCE_URL`, `SF_ACCESS_TOKEN` (or the
+    /// variables of an OAuth flow, see [`crate::auth::from_env`]) and, optionally,
     /// `SF_API_VERSION`. See [`ClientBuilder::from_env`].
     pub fn from_env() -> Result<Client> {
         ClientBuilder::from_env()?.build()
