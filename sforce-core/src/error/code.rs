@@ -102,6 +102,8 @@ error_codes! {
     MethodNotAllowed = "METHOD_NOT_ALLOWED", content = false;
     /// The API is disabled for the org or user.
     ApiDisabledForOrg = "API_DISABLED_FOR_ORG", content = false;
+    /// An unexpected server error (HTTP 500), reported with an ErrorId.
+    UnknownException = "UNKNOWN_EXCEPTION", content = false;
 }
 
 impl fmt::Display for ErrorCode {
@@ -162,6 +164,8 @@ mod tests {
             "ALL_OR_NONE_OPERATION_ROLLED_BACK",
             "EXCEEDED_ID_LIMIT",
             "MALFORMED_QUERY",
+            "METHOD_NOT_ALLOWED",
+            "UNKNOWN_EXCEPTION",
         ] {
             let code = ErrorCode::from_wire(wire);
             assert!(
