@@ -1,0 +1,302 @@
+//! Code emission: one module per sObject, and `mod.rs`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::error::{Error, Result};
+use crate::input::{FieldSpec, ObjectSpec};
+use crate::names::{self, Case};
+use crate::picklist::picklist_enum;
+use crate::types::{self, Kind};
+use crate::{Options, PicklistMode};
+
+/// Escapes text for a Markdown doc comment: no links, HTML, code spans or escapes can sneak in
+/// (an indented or fenced block would even become a doctest in the user's crate).
+pub(crate) fn escape_md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '`' | '[' | ']' | '<' | '>' | '*' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Text in a code span, or escaped plain text if it cannot be one.
+pub(crate) fn code(text: &str) -> String {
+    if text.is_empty() || text.contains(['`', '\n', '\r']) {
+        format!("\"{}\"", escape_md(text))
+    } else {
+        format!("`{text}`")
+    }
+}
+
+/// `#[doc]` attributes for paragraphs (separated by an empty doc line). Lines are trimmed so no
+/// paragraph can turn into an indented code block.
+pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
+    let mut lines: Vec<String> = Vec::new();
+    for p in paragraphs {
+        let para: Vec<String> = p
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .flat_map(|l| wrap(l, DOC_WIDTH))
+            .map(|l| format!(" {l}"))
+            .collect();
+        if para.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(para);
+    }
+    quote!( #( #[doc = #lines] )* )
+}
+
+/// Doc comment text width (the `///` and indentation come on top).
+const DOC_WIDTH: usize = 90;
+
+/// Greedy word wrap at spaces; words longer than `width` stay whole.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for word in line.split(' ').filter(|w| !w.is_empty()) {
+        if !cur.is_empty() && cur.len() + 1 + word.len() > width {
+            out.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// prettyplease puts no blank lines between items; add them after every top-level item and
+/// between the members of `impl` blocks, as rustfmt-formatted hand-written code has them.
+fn space_items(src: &str) -> String {
+    let lines: Vec<&str> = src.lines().collect();
+    let group = |l: &str| {
+        if l.starts_with("//!") {
+            0
+        } else if l.starts_with("pub mod ") {
+            1
+        } else if l.starts_with("pub use ") {
+            2
+        } else {
+            3
+        }
+    };
+    let mut out = String::with_capacity(src.len() + src.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { break };
+        let top_level_end = (*line == "}" || line.ends_with(';')) && !line.starts_with(' ');
+        let member_end = (*line == "    }" || *line == "    ];" || line.starts_with("    type "))
+            && next.starts_with("    ")
+            && !next.starts_with("    }");
+        let group_change = !line.starts_with(' ')
+            && !next.starts_with(' ')
+            && group(line) != group(next)
+            && (group(line) != 3 || top_level_end);
+        let ends_item = top_level_end && group(line) == 3;
+        if !next.is_empty() && (ends_item || member_end || group_change) {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Field order in generated structs: `Id` first, then by API name (case-insensitively).
+fn field_order(a: &FieldSpec, b: &FieldSpec) -> std::cmp::Ordering {
+    let is_id = |f: &FieldSpec| Kind::of(&f.field_type) == Kind::Id;
+    is_id(b)
+        .cmp(&is_id(a))
+        .then_with(|| {
+            a.name
+                .to_ascii_lowercase()
+                .cmp(&b.name.to_ascii_lowercase())
+        })
+        .then_with(|| a.name.cmp(&b.name))
+}
+
+/// Formats generated tokens with prettyplease.
+fn format(tokens: TokenStream, object: &str) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
+        object: object.to_owned(),
+        message: e.to_string(),
+    })?;
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// Kinds whose `Default` exists, so a struct whose required fields are all of these kinds can
+/// derive `Default` (`..Default::default()` is how one fills a 100-field struct).
+fn has_default(kind: Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Id | Kind::Reference | Kind::Date | Kind::DateTime | Kind::Time
+    )
+}
+
+/// The source of one sObject module.
+pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) -> Result<String> {
+    let mut fields: Vec<&FieldSpec> = obj
+        .fields
+        .iter()
+        .filter(|f| !options.is_excluded(&obj.name, &f.name))
+        .collect();
+    fields.sort_by(|a, b| field_order(a, b));
+
+    let field_idents = names::assign(fields.iter().map(|f| f.name.as_str()), Case::Snake, &[]);
+    let enums_wanted = options.picklists == PicklistMode::Enums;
+    let picklist_fields: Vec<&str> = fields
+        .iter()
+        .filter(|f| {
+            enums_wanted
+                && matches!(
+                    Kind::of(&f.field_type),
+                    Kind::Picklist | Kind::MultiPicklist
+                )
+        })
+        .map(|f| f.name.as_str())
+        .collect();
+    let mut reserved: Vec<&str> = names::RESERVED_TYPES.to_vec();
+    reserved.push(type_name);
+    let enum_names = names::assign(picklist_fields.iter().copied(), Case::Pascal, &reserved);
+
+    let mut field_tokens = Vec::with_capacity(fields.len());
+    let mut enum_tokens = Vec::new();
+    let mut derive_default = true;
+    for f in &fields {
+        let kind = Kind::of(&f.field_type);
+        let enum_ident = enum_names.get(&f.name).map(|n| format_ident!("{}", n));
+        if let Some(ident) = &enum_ident {
+            enum_tokens.push(picklist_enum(&obj.name, f, ident));
+        }
+        let inner = types::rust_type(kind, enum_ident.as_ref());
+        let optional = types::is_optional(f, kind);
+        if !optional && !has_default(kind) {
+            derive_default = false;
+        }
+        let ty = if optional {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        };
+        let read_only = kind.is_compound() || (!f.createable && !f.updateable);
+        let mut docs = vec![escape_md(&f.label)];
+        if let Some(help) = f
+            .inline_help_text
+            .as_deref()
+            .filter(|h| !h.trim().is_empty())
+        {
+            docs.push(escape_md(help));
+        }
+        docs.extend(types::notes(f, kind, read_only));
+        let docs = doc_attrs(&docs);
+        let mut attrs = Vec::new();
+        if kind == Kind::Id {
+            attrs.push(quote!(#[sobject(id)]));
+        } else if read_only {
+            attrs.push(quote!(#[sobject(read_only)]));
+        }
+        if f.external_id {
+            attrs.push(if f.case_sensitive {
+                quote!(#[external_id(case_sensitive)])
+            } else {
+                quote!(#[external_id])
+            });
+        }
+        let api = &f.name;
+        attrs.push(quote!(#[sobject(rename = #api)]));
+        let ident = format_ident!("{}", field_idents[&f.name]);
+        field_tokens.push(quote! {
+            #docs
+            #( #attrs )*
+            pub #ident: #ty,
+        });
+    }
+
+    let mut header = format!("API name `{}`", obj.name);
+    if obj.custom {
+        header.push_str(", custom object");
+    }
+    if let Some(prefix) = obj.key_prefix.as_deref().filter(|p| !p.is_empty()) {
+        header.push_str(&format!(", Id prefix {}", code(prefix)));
+    }
+    header.push('.');
+    let struct_docs = doc_attrs(&[escape_md(&obj.label), header]);
+    let module_doc = format!(
+        " `{}` ({}): generated by sforce-codegen. Do not edit; regenerate instead.",
+        obj.name,
+        escape_md(&obj.label)
+    );
+    let ident = format_ident!("{}", type_name);
+    let api = &obj.name;
+    let default = derive_default.then(|| quote!(Default,));
+    let tokens = quote! {
+        #![doc = #module_doc]
+
+        #struct_docs
+        #[derive(Debug, Clone, PartialEq, #default ::sforce::SObject)]
+        #[sobject(name = #api)]
+        pub struct #ident {
+            #( #field_tokens )*
+        }
+
+        #( #enum_tokens )*
+    };
+    format(tokens, &obj.name)
+}
+
+/// The source of `mod.rs`: module declarations, re-exports of the structs, and the shared types.
+pub(crate) fn mod_file(objects: &[(String, String, String)]) -> Result<String> {
+    let count = objects.len();
+    let doc = format!(
+        " sObject types generated by sforce-codegen from {count} describe{}. Do not edit; \
+         regenerate instead.",
+        if count == 1 { "" } else { "s" }
+    );
+    let modules: Vec<syn::Ident> = objects
+        .iter()
+        .map(|(_, m, _)| format_ident!("{}", m))
+        .collect();
+    let types: Vec<syn::Ident> = objects
+        .iter()
+        .map(|(_, _, t)| format_ident!("{}", t))
+        .collect();
+    let support: syn::File =
+        syn::parse_str(crate::support::SUPPORT).map_err(|e| Error::Internal {
+            object: "mod.rs".to_owned(),
+            message: e.to_string(),
+        })?;
+    let support_items = &support.items;
+    let tokens = quote! {
+        #![doc = #doc]
+
+        #( pub mod #modules; )*
+
+        #( pub use self::#modules::#types; )*
+
+        #( #support_items )*
+    };
+    format(tokens, "mod.rs")
+}
+
+/// Module and type names for every object: `(api name, module, type)`, sorted by API name.
+pub(crate) fn object_names(apis: &[&str]) -> Vec<(String, String, String)> {
+    let modules = names::assign(apis.iter().copied(), Case::Snake, names::RESERVED_MODULES);
+    let types = names::assign(apis.iter().copied(), Case::Pascal, names::RESERVED_TYPES);
+    let mut out: Vec<(String, String, String)> = apis
+        .iter()
+        .map(|a| ((*a).to_owned(), modules[*a].clone(), types[*a].clone()))
+        .collect();
+    out.sort();
+    out
+}

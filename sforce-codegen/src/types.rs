@@ -1,0 +1,255 @@
+//! Field type mapping: Salesforce describe `type` → Rust type, plus the notes documenting it.
+//!
+//! | describe type | Rust type |
+//! |---|---|
+//! | `id` | `::sforce::Id` (the field gets `#[sobject(id)]`) |
+//! | `reference` | `::sforce::Id`; targets (and polymorphism) documented on the field |
+//! | `string`, `textarea`, `email`, `phone`, `url`, `encryptedstring`, `combobox`, `datacategorygroupreference` | `String` |
+//! | `boolean` | `bool` |
+//! | `int` | `i32` |
+//! | `long` | `i64` |
+//! | `double`, `currency`, `percent` | `f64` (see below) |
+//! | `date`, `datetime`, `time` | `::sforce::types::{Date, DateTime, Time}` |
+//! | `picklist` | a generated enum (active values + `Other(String)` fallback), or `String` |
+//! | `multipicklist` | `super::MultiPicklist<Enum>` (`;`-joined on the wire), or `MultiPicklist<String>` |
+//! | `base64` | `super::Base64Blob` (bytes, base64 on the wire; a URL on read) |
+//! | `address`, `location` | `super::Address`, `super::Location`, read-only |
+//! | `anyType`, `complexvalue`, `json`, anything unknown | `super::JsonValue` (raw JSON) |
+//!
+//! Numbers: Salesforce sends `double`, `currency` and `percent` values as JSON numbers, and
+//! serde_json reads JSON numbers as `f64`; a decimal type would only add a dependency to every
+//! user crate while the value has already been through a float on Salesforce's side of most
+//! integrations. Fields with more than 15 significant digits (`precision` > 15) say so in their
+//! doc comment, because `f64` cannot hold them exactly.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::input::FieldSpec;
+
+/// The kinds of Rust type a describe type maps to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Id,
+    Reference,
+    Text,
+    Bool,
+    Int,
+    Long,
+    Double,
+    Date,
+    DateTime,
+    Time,
+    Picklist,
+    MultiPicklist,
+    Base64,
+    Address,
+    Location,
+    /// Raw JSON; `known` is false for types this generator has never heard of.
+    Json {
+        known: bool,
+    },
+}
+
+impl Kind {
+    /// The kind of a describe `type` (matched case-insensitively).
+    pub(crate) fn of(wire: &str) -> Kind {
+        match wire.to_ascii_lowercase().as_str() {
+            "id" => Kind::Id,
+            "reference" => Kind::Reference,
+            "string"
+            | "textarea"
+            | "email"
+            | "phone"
+            | "url"
+            | "encryptedstring"
+            | "combobox"
+            | "datacategorygroupreference" => Kind::Text,
+            "boolean" => Kind::Bool,
+            "int" => Kind::Int,
+            "long" => Kind::Long,
+            "double" | "currency" | "percent" => Kind::Double,
+            "date" => Kind::Date,
+            "datetime" => Kind::DateTime,
+            "time" => Kind::Time,
+            "picklist" => Kind::Picklist,
+            "multipicklist" => Kind::MultiPicklist,
+            "base64" => Kind::Base64,
+            "address" => Kind::Address,
+            "location" => Kind::Location,
+            "anytype" | "complexvalue" | "json" => Kind::Json { known: true },
+            _ => Kind::Json { known: false },
+        }
+    }
+
+    /// Compound fields are always read-only.
+    pub(crate) fn is_compound(self) -> bool {
+        matches!(self, Kind::Address | Kind::Location)
+    }
+}
+
+/// The Rust type of a field, without the `Option` wrapper.
+///
+/// `picklist` is the generated enum's name for picklist / multipicklist fields when picklists are
+/// generated as enums, `None` for plain strings.
+pub(crate) fn rust_type(kind: Kind, picklist: Option<&syn::Ident>) -> TokenStream {
+    match kind {
+        Kind::Id | Kind::Reference => quote!(::sforce::Id),
+        Kind::Text => quote!(String),
+        Kind::Bool => quote!(bool),
+        Kind::Int => quote!(i32),
+        Kind::Long => quote!(i64),
+        Kind::Double => quote!(f64),
+        Kind::Date => quote!(::sforce::types::Date),
+        Kind::DateTime => quote!(::sforce::types::DateTime),
+        Kind::Time => quote!(::sforce::types::Time),
+        Kind::Picklist => match picklist {
+            Some(ident) => quote!(#ident),
+            None => quote!(String),
+        },
+        Kind::MultiPicklist => match picklist {
+            Some(ident) => quote!(super::MultiPicklist<#ident>),
+            None => quote!(super::MultiPicklist<String>),
+        },
+        Kind::Base64 => quote!(super::Base64Blob),
+        Kind::Address => quote!(super::Address),
+        Kind::Location => quote!(super::Location),
+        Kind::Json { .. } => quote!(super::JsonValue),
+    }
+}
+
+/// Whether the field is `Option<T>` (anything a create may leave out, or a read may not return)
+/// or a plain `T` (required on create: createable, not nillable, not defaulted on create).
+pub(crate) fn is_optional(field: &FieldSpec, kind: Kind) -> bool {
+    !(field.required_on_create() && !kind.is_compound() && kind != Kind::Id)
+}
+
+fn code_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Doc lines describing the field's Salesforce type and flags (Markdown, already escaped).
+pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<String> {
+    let mut head = format!("API name `{}`, type `{}`", field.name, field.field_type);
+    match kind {
+        Kind::Text | Kind::Picklist | Kind::MultiPicklist => {
+            if let Some(len) = field.length.filter(|l| *l > 0) {
+                head.push_str(&format!(", max length {len}"));
+            }
+        }
+        Kind::Double | Kind::Int | Kind::Long => {
+            if let (Some(p), Some(s)) = (field.precision, field.scale) {
+                if p > 0 {
+                    head.push_str(&format!(", precision {p}, scale {s}"));
+                }
+            }
+        }
+        _ => {}
+    }
+    head.push('.');
+    let mut out = vec![head];
+    match kind {
+        Kind::Reference => {
+            let mut line = match field.reference_to.len() {
+                0 => "Reference to a record.".to_owned(),
+                1 => format!("Reference to {}.", code_list(&field.reference_to)),
+                _ => format!(
+                    "Polymorphic reference: the Id may point to any of {}.",
+                    code_list(&field.reference_to)
+                ),
+            };
+            if let Some(rel) = &field.relationship_name {
+                line.push_str(&format!(" Relationship name `{rel}`."));
+            }
+            out.push(line);
+        }
+        Kind::Picklist | Kind::MultiPicklist => {
+            let mut line = if field.restricted_picklist {
+                "Restricted picklist: Salesforce rejects values outside the list.".to_owned()
+            } else {
+                "Unrestricted picklist: other values are accepted and read back.".to_owned()
+            };
+            if kind == Kind::MultiPicklist {
+                line.push_str(" Several values, joined by `;` on the wire.");
+            }
+            out.push(line);
+        }
+        Kind::Double if field.precision.is_some_and(|p| p > 15) => out.push(
+            "Held as `f64`: values with more than 15 significant digits are not exact.".to_owned(),
+        ),
+        Kind::Base64 => out.push(
+            "Binary content: written as standard base64 (RFC 4648, padded); on read Salesforce \
+             returns the URL of the blob instead of its content."
+                .to_owned(),
+        ),
+        Kind::Address | Kind::Location => {
+            out.push("Compound field (read-only): write its component fields instead.".to_owned())
+        }
+        Kind::Json { known } => out.push(if known {
+            format!(
+                "Raw JSON: Salesforce type `{}` has no fixed shape.",
+                field.field_type
+            )
+        } else {
+            format!(
+                "Raw JSON: Salesforce type `{}` is unknown to sforce-codegen.",
+                field.field_type
+            )
+        }),
+        _ => {}
+    }
+    let mut flags = Vec::new();
+    if field.required_on_create() && kind != Kind::Id {
+        flags.push("Required on create.".to_owned());
+    }
+    if read_only && kind != Kind::Id {
+        let why = if field.calculated {
+            " (formula)"
+        } else if field.auto_number {
+            " (auto number)"
+        } else {
+            ""
+        };
+        flags.push(format!("Read-only{why}: never written."));
+    } else if field.createable && !field.updateable {
+        flags.push("Create-only: cannot be updated.".to_owned());
+    }
+    if field.external_id {
+        flags.push(format!(
+            "External ID ({}{}).",
+            if field.case_sensitive {
+                "case-sensitive"
+            } else {
+                "case-insensitive"
+            },
+            if field.unique { ", unique" } else { "" }
+        ));
+    } else if field.unique {
+        flags.push("Unique.".to_owned());
+    }
+    if let Some(compound) = &field.compound_field_name {
+        flags.push(format!("Part of compound field `{compound}`."));
+    }
+    if !flags.is_empty() {
+        out.push(flags.join(" "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds() {
+        assert_eq!(Kind::of("anyType"), Kind::Json { known: true });
+        assert_eq!(Kind::of("hologram"), Kind::Json { known: false });
+        assert_eq!(Kind::of("DateTime"), Kind::DateTime);
+        assert_eq!(Kind::of("combobox"), Kind::Text);
+        assert!(Kind::of("address").is_compound());
+    }
+}
