@@ -13,6 +13,10 @@ use crate::error::Error;
 /// How long before a known expiry a token is refreshed by default.
 pub const DEFAULT_REFRESH_MARGIN: Duration = Duration::from_secs(60);
 
+/// After a fetch the token endpoint refused (an OAuth error such as `invalid_grant`), how long
+/// callers get that error again instead of a new fetch, by default.
+pub const DEFAULT_FAILURE_COOLDOWN: Duration = Duration::from_secs(5);
+
 /// After a failed proactive refresh, how long the still-valid token is used before trying again.
 const PROACTIVE_RETRY_DELAY: Duration = Duration::from_secs(5);
 
@@ -26,7 +30,9 @@ type FlightFuture = Shared<BoxFuture<'static, Result<AccessToken, Error>>>;
 ///   rejected a token (401 `INVALID_SESSION_ID`). Concurrent callers share one fetch
 ///   (single-flight); a caller whose rejected token was already replaced gets the new token
 ///   without a fetch. A failed fetch gives every waiter the same typed error; nothing retries
-///   in a loop.
+///   in a loop: callers that later report the same rejected token get that error too, and
+///   when the token endpoint refused (an OAuth error such as `invalid_grant`), every caller
+///   gets it for a short cooldown ([`SessionBuilder::failure_cooldown`]) instead of a new fetch.
 ///
 /// The fetch runs on its own task: a caller that stops waiting does not cancel it for the others.
 #[derive(Clone)]
@@ -37,15 +43,66 @@ pub struct Session {
 struct Inner {
     provider: Arc<dyn TokenProvider>,
     refresh_margin: Duration,
+    failure_cooldown: Duration,
     state: Mutex<State>,
 }
 
 #[derive(Default)]
 struct State {
     current: Option<AccessToken>,
+    /// The token whose rejection cleared `current`, until a fetch settles.
+    rejected: Option<AccessToken>,
     flight: Option<Flight>,
     next_flight_id: u64,
     proactive_retry_at: Option<Instant>,
+    failure: Option<Failure>,
+}
+
+/// The last failed fetch (cleared by a successful one).
+struct Failure {
+    /// The rejected token that led to the fetch, if a rejection did.
+    rejected: Option<AccessToken>,
+    error: Error,
+    at: Instant,
+    /// The token endpoint refused (OAuth error): retrying right away is pointless.
+    refused: bool,
+}
+
+/// Builder of a [`Session`].
+#[derive(Debug)]
+#[must_use]
+pub struct SessionBuilder {
+    provider: Arc<dyn TokenProvider>,
+    refresh_margin: Duration,
+    failure_cooldown: Duration,
+}
+
+impl SessionBuilder {
+    /// Refresh a token this long before its known expiry (default 60 s).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// After the token endpoint refused a fetch (e.g. `invalid_grant`), give callers that error
+    /// for this long instead of fetching again (default 5 s; zero disables). Transport errors
+    /// are not cached.
+    pub fn failure_cooldown(mut self, cooldown: Duration) -> Self {
+        self.failure_cooldown = cooldown;
+        self
+    }
+
+    /// The session.
+    pub fn build(self) -> Session {
+        Session {
+            inner: Arc::new(Inner {
+                provider: self.provider,
+                refresh_margin: self.refresh_margin,
+                failure_cooldown: self.failure_cooldown,
+                state: Mutex::new(State::default()),
+            }),
+        }
+    }
 }
 
 struct Flight {
@@ -54,19 +111,17 @@ struct Flight {
 }
 
 impl Session {
-    /// A session over `provider` with the default refresh margin.
+    /// A session over `provider` with the default settings.
     pub fn new(provider: Arc<dyn TokenProvider>) -> Self {
-        Self::with_refresh_margin(provider, DEFAULT_REFRESH_MARGIN)
+        Self::builder(provider).build()
     }
 
-    /// A session that refreshes a token `margin` before its known expiry.
-    pub fn with_refresh_margin(provider: Arc<dyn TokenProvider>, margin: Duration) -> Self {
-        Self {
-            inner: Arc::new(Inner {
-                provider,
-                refresh_margin: margin,
-                state: Mutex::new(State::default()),
-            }),
+    /// A builder, to change the refresh margin or the failure cooldown.
+    pub fn builder(provider: Arc<dyn TokenProvider>) -> SessionBuilder {
+        SessionBuilder {
+            provider,
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            failure_cooldown: DEFAULT_FAILURE_COOLDOWN,
         }
     }
 
@@ -99,6 +154,11 @@ impl Session {
                         return Ok(current.clone());
                     }
                     proactive = true;
+                }
+            }
+            if state.current.is_none() && state.flight.is_none() {
+                if let Some(err) = self.cooling_down(&state) {
+                    return Err(err);
                 }
             }
             (self.join_or_start(&mut state, http), proactive)
@@ -151,13 +211,35 @@ impl Session {
                         provider = self.inner.provider.kind(),
                         "access token rejected; refreshing"
                     );
-                    state.current = None;
+                    state.rejected = state.current.take();
+                }
+                None if state.flight.is_none() => {
+                    // Already failed for this very rejection: share that outcome.
+                    if let Some(failure) = &state.failure {
+                        if failure
+                            .rejected
+                            .as_ref()
+                            .is_some_and(|r| r.same_token(rejected))
+                        {
+                            return Err(failure.error.clone());
+                        }
+                    }
+                    if let Some(err) = self.cooling_down(&state) {
+                        return Err(err);
+                    }
                 }
                 None => {}
             }
             self.join_or_start(&mut state, http)
         };
         flight.await
+    }
+
+    /// The last failure, while the token endpoint's refusal is within the cooldown.
+    fn cooling_down(&self, state: &State) -> Option<Error> {
+        let failure = state.failure.as_ref()?;
+        (failure.refused && failure.at.elapsed() < self.inner.failure_cooldown)
+            .then(|| failure.error.clone())
     }
 
     /// Joins the fetch in flight or starts one. Called with the state lock held.
@@ -179,11 +261,22 @@ impl Session {
             tracing::debug!(provider = inner.provider.kind(), "fetching access token");
             let result = inner.provider.fetch(&http).await;
             let mut state = inner.lock();
-            if let Ok(token) = &result {
-                state.current = Some(token.clone());
-                state.proactive_retry_at = None;
-            } else if let Err(err) = &result {
-                tracing::warn!(provider = inner.provider.kind(), error = %err, "token fetch failed");
+            match &result {
+                Ok(token) => {
+                    state.current = Some(token.clone());
+                    state.rejected = None;
+                    state.failure = None;
+                    state.proactive_retry_at = None;
+                }
+                Err(err) => {
+                    tracing::warn!(provider = inner.provider.kind(), error = %err, "token fetch failed");
+                    state.failure = Some(Failure {
+                        rejected: state.rejected.take(),
+                        error: err.clone(),
+                        at: Instant::now(),
+                        refused: matches!(err, Error::Auth { error: Some(_), .. }),
+                    });
+                }
             }
             // Published and removed under the same lock: no gap between the two.
             if state.flight.as_ref().is_some_and(|f| f.id == id) {

@@ -115,10 +115,9 @@ async fn concurrent_rejections_share_one_refresh() {
     assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn failed_refresh_reaches_every_waiter_once() {
-    let provider = Arc::new(Counting::default());
-    let session = Session::new(provider.clone());
+/// 20 callers reject the same token while the provider fails: one fetch, the same typed
+/// error for all, including callers that arrive after the failure.
+async fn reject_while_failing(session: &Session, provider: &Counting) -> AccessToken {
     let http = reqwest::Client::new();
     let first = session.token(&http).await.unwrap();
     provider.fail.store(true, Ordering::SeqCst);
@@ -144,14 +143,48 @@ async fn failed_refresh_reaches_every_waiter_once() {
             (Some("invalid_grant"), "expired access/refresh token")
         );
     }
+    let late = session
+        .refresh_after_rejection(&http, &first)
+        .await
+        .unwrap_err();
+    assert_eq!(auth_error(&late).0, Some("invalid_grant"));
     assert_eq!(
         provider.fetches.load(Ordering::SeqCst),
         2,
         "one failed fetch, no loop"
     );
-    // The session recovers once the provider does.
+    first
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn failed_refresh_reaches_every_waiter_once() {
+    let provider = Arc::new(Counting::default());
+    let session = Session::new(provider.clone());
+    reject_while_failing(&session, &provider).await;
+    // Within the cooldown a refused fetch is not retried, even by new callers.
     provider.fail.store(false, Ordering::SeqCst);
+    let http = reqwest::Client::new();
+    assert!(session.token(&http).await.is_err());
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn session_recovers_after_failed_refresh() {
+    let provider = Arc::new(Counting::default());
+    let session = Session::builder(provider.clone())
+        .failure_cooldown(Duration::ZERO)
+        .build();
+    let first = reject_while_failing(&session, &provider).await;
+    provider.fail.store(false, Ordering::SeqCst);
+    let http = reqwest::Client::new();
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-3");
+    // The old rejection now resolves to the new token.
+    let again = session
+        .refresh_after_rejection(&http, &first)
+        .await
+        .unwrap();
+    assert_eq!(again.expose(), "tok-3");
+    assert_eq!(provider.fetches.load(Ordering::SeqCst), 3);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -161,7 +194,9 @@ async fn proactive_refresh_near_known_expiry() {
         ..Counting::default()
     });
     // Margin larger than the lifetime: every cached token counts as "about to expire".
-    let session = Session::with_refresh_margin(provider.clone(), Duration::from_secs(3600));
+    let session = Session::builder(provider.clone())
+        .refresh_margin(Duration::from_secs(3600))
+        .build();
     let http = reqwest::Client::new();
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-2");
@@ -174,7 +209,9 @@ async fn failed_proactive_refresh_keeps_valid_token() {
         lifetime: Some(Duration::from_secs(600)),
         ..Counting::default()
     });
-    let session = Session::with_refresh_margin(provider.clone(), Duration::from_secs(3600));
+    let session = Session::builder(provider.clone())
+        .refresh_margin(Duration::from_secs(3600))
+        .build();
     let http = reqwest::Client::new();
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
     provider.fail.store(true, Ordering::SeqCst);
