@@ -1,3 +1,75 @@
-//! An embedded Salesforce REST emulator: real HTTP on loopback, Salesforce's JSON shapes, and its
-//! upsert race.
+//! An embedded Salesforce REST emulator: real HTTP on loopback, Salesforce's JSON shapes, and
+//! its upsert race.
+//!
+//! Start one per test with [`Emulator::start`] (or [`Emulator::builder`]), point any
+//! Salesforce client at [`Emulator::url`] with bearer token [`Emulator::token`], and inspect
+//! what happened with [`Emulator::records`], [`Emulator::request_log`] and
+//! [`Emulator::max_in_flight_per_key`].
+//!
+//! # What it serves
+//!
+//! | request | answer |
+//! |---|---|
+//! | `GET /services/data/` | API versions (no token needed) |
+//! | `GET /services/data/vXX.X/limits` | `DailyApiRequests` and a few more |
+//! | `GET .../sobjects` | global describe |
+//! | `GET .../sobjects/{S}/describe` | the describe JSON |
+//! | `POST .../sobjects/{S}` | create → 201 |
+//! | `GET/PATCH/DELETE .../sobjects/{S}/{id}` | read (`?fields=`) → 200, update → 204, delete → 204 |
+//! | `PATCH .../sobjects/{S}/{field}/{value}` | upsert → 201 / 200 (204 up to v45.0) / 300 / 404 |
+//! | `GET .../sobjects/{S}/{field}/{value}` | read by external ID → 200 / 300 / 404 |
+//! | `POST .../sobjects/{S}/Id` | create through the upsert resource → 201 |
+//!
+//! Every answer to `/services/data/vXX.X/...` carries `Sforce-Limit-Info: api-usage=N/15000`.
+//! A missing or unknown bearer token answers 401 `INVALID_SESSION_ID`.
+//!
+//! # The race
+//!
+//! An upsert looks its key up, waits the commit latency (default 200 ms, see
+//! [`EmulatorBuilder::commit_latency`] and [`Emulator::set_commit_latency`]) holding no lock,
+//! then commits, checking the unique index. Two upserts of one new key inside that window both
+//! decide to insert; the second answers exactly what Salesforce answers:
+//!
+//! ```text
+//! 400 [{"message":"duplicate value found: uuid__c duplicates value on record with id: 00T5g0000000001AAA",
+//!       "errorCode":"DUPLICATE_VALUE","fields":[]}]
+//! ```
+//!
+//! # Schema and validation
+//!
+//! The schema is describe JSON ([`sforce_core::describe`]): built-in `Task` and `Account`
+//! (see [`builtin_describes`]) plus any the user loads. Writes are validated from it:
+//! `INVALID_FIELD`, `INVALID_FIELD_FOR_INSERT_UPDATE`, `JSON_PARSER_ERROR` (malformed JSON and
+//! values of the wrong JSON type, as Salesforce's REST reader answers), `STRING_TOO_LONG`,
+//! `REQUIRED_FIELD_MISSING`, `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`, `MALFORMED_ID`,
+//! `DUPLICATE_VALUE`. Ids are 18 characters with the object's key prefix and a valid
+//! case-safe suffix.
+//!
+//! Behaviours that could not be confirmed against Salesforce are marked "unconfirmed" in the
+//! docs of the item that implements them.
 #![warn(missing_docs)]
+
+mod api_error;
+mod coerce;
+mod config;
+mod emulator;
+mod failure;
+mod handlers;
+mod ids;
+pub mod oauth;
+mod observe;
+mod schema;
+mod server;
+mod state;
+mod store;
+mod tokens;
+mod validate;
+
+pub use config::{
+    DEFAULT_COMMIT_LATENCY, DEFAULT_MAX_API_VERSION, DEFAULT_TOKEN, EmulatorBuilder, EmulatorError,
+};
+pub use emulator::Emulator;
+pub use failure::{Failure, FailureAction};
+pub use oauth::OAuthConfig;
+pub use observe::LoggedRequest;
+pub use schema::builtin_describes;

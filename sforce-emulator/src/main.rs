@@ -1,1 +1,63 @@
-fn main() {}
+//! `sforce-emulator`: run the embedded Salesforce emulator as a standalone server.
+//!
+//! ```text
+//! cargo run -p sforce-emulator -- --port 8080 --token T --latency-ms 200 --describe f.json
+//! ```
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use sforce_emulator::{DEFAULT_TOKEN, Emulator};
+
+/// An embedded Salesforce REST emulator (real HTTP, Salesforce's JSON shapes and upsert race).
+#[derive(Debug, Parser)]
+#[command(name = "sforce-emulator", version, about)]
+struct Args {
+    /// Port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: std::net::IpAddr,
+    /// The bearer token to accept; any other token gets 401 INVALID_SESSION_ID.
+    #[arg(long, default_value = DEFAULT_TOKEN)]
+    token: String,
+    /// Milliseconds between an upsert's lookup and its commit (the race window).
+    #[arg(long, default_value_t = 200)]
+    latency_ms: u64,
+    /// A describe JSON file to serve (repeatable); replaces a built-in object of the same name.
+    #[arg(long = "describe", value_name = "FILE")]
+    describes: Vec<PathBuf>,
+    /// Do not serve the built-in Task and Account.
+    #[arg(long)]
+    no_builtins: bool,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .init();
+    let args = Args::parse();
+    let mut builder = Emulator::builder()
+        .bind((args.host, args.port).into())
+        .token(args.token)
+        .commit_latency(Duration::from_millis(args.latency_ms));
+    if args.no_builtins {
+        builder = builder.without_builtin_describes();
+    }
+    for path in &args.describes {
+        builder = builder.describe_file(path);
+    }
+    let emu = builder.start().await?;
+    // The token is a test credential chosen by the user: printing it is the point.
+    println!("sforce-emulator listening on {}", emu.url());
+    println!("SF_INSTANCE_URL={}", emu.url());
+    println!("SF_ACCESS_TOKEN={}", emu.token());
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! Upsert and read by external ID — including the race this project exists to remove.
+//!
+//! An upsert looks its key up, then waits the commit latency with no lock held, then commits.
+//! The commit checks the unique index, so two upserts of one new key inside the window both
+//! decide "insert" and the second gets Salesforce's `400 DUPLICATE_VALUE` naming the field and
+//! the first record's Id.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State as AxumState};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use sforce_core::describe::{FieldDescribe, SObjectDescribe};
+
+use super::records::{apply_update, create_record, insert_new, resolve_id};
+use super::{FieldsQuery, Params, json_response, record_url, render_record};
+use crate::api_error::ApiError;
+use crate::coerce::coerce;
+use crate::state::{Shared, State};
+use crate::store::normalize;
+use crate::validate::{Operation, check_values, check_writable, parse_body};
+
+/// The `created` flag exists from API v46.0; updates answer 204 up to v45.0.
+const CREATED_FLAG_SINCE: u32 = 46;
+
+/// The external-ID field named in the path (404 when unknown or not an external ID).
+fn external_id_field<'d>(
+    describe: &'d SObjectDescribe,
+    name: &str,
+) -> Result<&'d FieldDescribe, ApiError> {
+    describe
+        .field(name)
+        .filter(|f| f.external_id || f.name.eq_ignore_ascii_case("Id"))
+        .ok_or_else(|| ApiError::unknown_external_id_field(name))
+}
+
+/// `300 Multiple Choices`: the matching records' URLs; nothing is written.
+fn multiple_choices(version: u32, describe: &SObjectDescribe, ids: &[String]) -> Response {
+    let urls: Vec<String> = ids
+        .iter()
+        .map(|id| record_url(version, &describe.name, id))
+        .collect();
+    json_response(StatusCode::MULTIPLE_CHOICES, json!(urls))
+}
+
+fn created_response(version: u32, id: &str) -> Response {
+    let mut body = json!({"id": id, "success": true, "errors": []});
+    if version >= CREATED_FLAG_SINCE {
+        body["created"] = json!(true);
+    }
+    json_response(StatusCode::CREATED, body)
+}
+
+fn updated_response(version: u32, id: &str) -> Response {
+    if version >= CREATED_FLAG_SINCE {
+        json_response(
+            StatusCode::OK,
+            json!({"id": id, "success": true, "errors": [], "created": false}),
+        )
+    } else {
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
+
+/// The `updateOnly` query parameter.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct UpsertQuery {
+    #[serde(rename = "updateOnly")]
+    update_only: Option<String>,
+}
+
+/// `PATCH /sobjects/{SObject}/{field}/{value}`.
+pub(crate) async fn upsert(
+    AxumState(state): AxumState<Shared>,
+    params: Params,
+    Query(query): Query<UpsertQuery>,
+    raw: Bytes,
+) -> Result<Response, ApiError> {
+    let (version, describe) = params.object(&state)?;
+    let (field_name, value) = (params.get("field"), params.get("value"));
+    if field_name.eq_ignore_ascii_case("Id") {
+        return update_by_id(&state, version, &describe, value, &raw);
+    }
+    let field = external_id_field(&describe, field_name)?;
+    let key_value = Value::String(value.to_owned());
+    let key = normalize(field, &key_value).unwrap_or_default();
+    let _in_flight = state
+        .in_flight
+        .enter(format!("{}\u{0}{}\u{0}{key}", describe.name, field.name));
+
+    let body = parse_body(&raw, &describe)?;
+    let mut changes = check_values(&describe, &body, &raw)?;
+    // The key may be repeated in the body only with the same value (Salesforce's answer to a
+    // different value is unconfirmed; this mirrors the documented "leave it out").
+    if let Some(in_body) = changes.remove(&field.name) {
+        if normalize(field, &in_body).as_deref() != Some(key.as_str()) {
+            return Err(ApiError::invalid_field_message(
+                format!(
+                    "The value of {} in the body does not match the URL",
+                    field.name
+                ),
+                &field.name,
+            ));
+        }
+    }
+
+    let matches = state.store.find(&describe, field, &key);
+    if matches.len() > 1 {
+        return Ok(multiple_choices(version, &describe, &matches));
+    }
+    let update_only = query
+        .update_only
+        .as_deref()
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    match matches.first() {
+        Some(id) => {
+            check_writable(&describe, &changes, Operation::Update)?;
+            commit_window(&state).await;
+            apply_update(&state, &describe, id, changes)?;
+            Ok(updated_response(version, id))
+        }
+        None if update_only => Err(ApiError::not_found()),
+        None => {
+            check_writable(&describe, &changes, Operation::Create)?;
+            let stored_key = coerce(field, &key_value).map_err(|_| {
+                ApiError::json_parser(format!(
+                    "Cannot deserialize instance of {} from VALUE_STRING value {value}",
+                    field.field_type
+                ))
+            })?;
+            changes.insert(field.name.clone(), stored_key);
+            commit_window(&state).await;
+            // The unique index is checked here, at commit: a competing insert of the same key
+            // that committed during the window makes this one DUPLICATE_VALUE.
+            let id = insert_new(&state, &describe, &changes)?;
+            Ok(created_response(version, &id))
+        }
+    }
+}
+
+/// The time between lookup and commit. No lock is held.
+async fn commit_window(state: &State) {
+    let latency = state.commit_latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+}
+
+/// `PATCH /sobjects/{SObject}/Id/{id}`: update by Id (404 when there is no such record).
+fn update_by_id(
+    state: &State,
+    version: u32,
+    describe: &SObjectDescribe,
+    segment: &str,
+    raw: &[u8],
+) -> Result<Response, ApiError> {
+    let id = resolve_id(describe, segment)?;
+    let body = parse_body(raw, describe)?;
+    let changes = check_values(describe, &body, raw)?;
+    check_writable(describe, &changes, Operation::Update)?;
+    if state.store.get(describe, &id).is_none() {
+        return Err(ApiError::not_found());
+    }
+    apply_update(state, describe, &id, changes)?;
+    Ok(updated_response(version, &id))
+}
+
+/// `POST /sobjects/{SObject}/Id`: create through the upsert resource (v37.0+).
+pub(crate) async fn create_via_id(
+    AxumState(state): AxumState<Shared>,
+    params: Params,
+    raw: Bytes,
+) -> Result<Response, ApiError> {
+    let (version, describe) = params.object(&state)?;
+    if !params.get("id").eq_ignore_ascii_case("Id") {
+        return Err(ApiError::method_not_allowed("POST", "GET, PATCH, DELETE"));
+    }
+    let id = create_record(&state, &describe, &raw)?;
+    Ok(created_response(version, &id))
+}
+
+/// `GET /sobjects/{SObject}/{field}/{value}?fields=A,B`.
+pub(crate) async fn get_by_external_id(
+    AxumState(state): AxumState<Shared>,
+    params: Params,
+    Query(query): Query<FieldsQuery>,
+) -> Result<Response, ApiError> {
+    let (version, describe) = params.object(&state)?;
+    let field = external_id_field(&describe, params.get("field"))?;
+    let ids = if field.name == "Id" {
+        let id = resolve_id(&describe, params.get("value"))?;
+        vec![id]
+    } else {
+        let key =
+            normalize(field, &Value::String(params.get("value").to_owned())).unwrap_or_default();
+        state.store.find(&describe, field, &key)
+    };
+    match ids.as_slice() {
+        [] => Err(ApiError::not_found()),
+        [id] => {
+            let record = state
+                .store
+                .get(&describe, id)
+                .ok_or_else(ApiError::not_found)?;
+            let body = render_record(version, &describe, &record, query.fields.as_deref())?;
+            Ok(json_response(StatusCode::OK, body))
+        }
+        several => Ok(multiple_choices(version, &describe, several)),
+    }
+}

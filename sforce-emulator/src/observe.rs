@@ -1,0 +1,102 @@
+//! What tests inspect: the request log and the per-key in-flight high-water mark.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// One request the emulator answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoggedRequest {
+    /// HTTP method, upper case.
+    pub method: String,
+    /// The path as sent (still percent-encoded).
+    pub path: String,
+    /// The query string, if any.
+    pub query: Option<String>,
+    /// The status answered; `0` when the connection was dropped without an answer.
+    pub status: u16,
+    /// The request body (lossy UTF-8).
+    pub body: String,
+}
+
+/// The request log.
+#[derive(Debug, Default)]
+pub(crate) struct RequestLog {
+    entries: Mutex<Vec<LoggedRequest>>,
+}
+
+impl RequestLog {
+    pub(crate) fn push(&self, entry: LoggedRequest) {
+        self.lock().push(entry);
+    }
+
+    pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
+        self.lock().clone()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub(crate) fn clear(&self) {
+        self.lock().clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<LoggedRequest>> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Counts upsert requests in flight per key and remembers the highest count seen.
+#[derive(Debug, Default)]
+pub(crate) struct InFlight {
+    inner: Mutex<InFlightInner>,
+}
+
+#[derive(Debug, Default)]
+struct InFlightInner {
+    current: HashMap<String, usize>,
+    max: usize,
+}
+
+impl InFlight {
+    /// Marks a request for `key` in flight until the guard drops.
+    pub(crate) fn enter(&self, key: String) -> InFlightGuard<'_> {
+        let mut inner = self.lock();
+        let n = inner.current.entry(key.clone()).or_default();
+        *n += 1;
+        let n = *n;
+        inner.max = inner.max.max(n);
+        InFlightGuard { owner: self, key }
+    }
+
+    pub(crate) fn max(&self) -> usize {
+        self.lock().max
+    }
+
+    pub(crate) fn reset(&self) {
+        self.lock().max = 0;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, InFlightInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Leaves the in-flight set on drop (also when the client disconnects mid-request).
+pub(crate) struct InFlightGuard<'a> {
+    owner: &'a InFlight,
+    key: String,
+}
+
+impl Drop for InFlightGuard<'_> {
+    fn drop(&mut self) {
+        let mut inner = self.owner.lock();
+        if let Some(n) = inner.current.get_mut(&self.key) {
+            *n -= 1;
+            if *n == 0 {
+                inner.current.remove(&self.key);
+            }
+        }
+    }
+}

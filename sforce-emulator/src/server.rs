@@ -1,0 +1,203 @@
+//! The HTTP server: routes, middleware (request log, failure injection, `Sforce-Limit-Info`,
+//! bearer-token check) and the accept loop.
+//!
+//! The accept loop is hand-written (hyper, HTTP/1.1) rather than `axum::serve` so that an
+//! injected failure can close one connection without answering.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State as AxumState};
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use percent_encoding::percent_decode_str;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::api_error::ApiError;
+use crate::failure::FailureAction;
+use crate::handlers::{meta, records, upsert};
+use crate::observe::LoggedRequest;
+use crate::state::Shared;
+
+/// Largest request body accepted.
+const MAX_BODY: usize = 64 * 1024 * 1024;
+
+/// Closes the connection a request arrived on (injected connection drops).
+#[derive(Clone)]
+struct ConnectionKill(Arc<Notify>);
+
+/// All routes, with middleware, ready to serve.
+pub(crate) fn router(state: Shared) -> Router {
+    let data = "/services/data/{version}";
+    let api = Router::new()
+        .route(&format!("{data}/"), get(meta::resources))
+        .route(data, get(meta::resources))
+        .route(&format!("{data}/limits"), get(meta::limits))
+        .route(&format!("{data}/limits/"), get(meta::limits))
+        .route(&format!("{data}/sobjects"), get(meta::global_describe))
+        .route(&format!("{data}/sobjects/"), get(meta::global_describe))
+        .route(
+            &format!("{data}/sobjects/{{sobject}}"),
+            get(meta::sobject_info).post(records::create),
+        )
+        .route(
+            &format!("{data}/sobjects/{{sobject}}/describe"),
+            get(meta::describe),
+        )
+        .route(
+            &format!("{data}/sobjects/{{sobject}}/{{id}}"),
+            get(records::get)
+                .patch(records::update)
+                .delete(records::delete)
+                .post(upsert::create_via_id),
+        )
+        .route(
+            &format!("{data}/sobjects/{{sobject}}/{{field}}/{{value}}"),
+            get(upsert::get_by_external_id).patch(upsert::upsert),
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
+
+    let open = Router::new()
+        .route("/services/data", get(meta::versions))
+        .route("/services/data/", get(meta::versions));
+
+    // ---- OAuth (issue 6) ------------------------------------------------------------------
+    // The token endpoint lives in `crate::oauth` (owned by the auth engineer). Merge its
+    // router HERE, outside `require_token` (the token endpoint needs no bearer token), e.g.
+    //     let open = open.merge(crate::oauth::router(state.clone()));
+    // It can issue tokens with `state.tokens.add(token, Some(ttl))`.
+    // -----------------------------------------------------------------------------------------
+    let open = open.merge(crate::oauth::router(state.clone()));
+
+    api.merge(open)
+        .fallback(|| async { ApiError::not_found() })
+        .method_not_allowed_fallback(|| async {
+            ApiError::method_not_allowed("this method", "GET, POST, PATCH, DELETE")
+        })
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// 401 INVALID_SESSION_ID unless `Authorization: Bearer <accepted token>` (or `OAuth <token>`).
+async fn require_token(AxumState(state): AxumState<Shared>, req: Request, next: Next) -> Response {
+    let token = req
+        .headers()
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("OAuth "))
+        })
+        .map(str::trim);
+    match token {
+        Some(t) if state.tokens.is_valid(t) => next.run(req).await,
+        _ => ApiError::invalid_session().into_response(),
+    }
+}
+
+/// Logs every request, applies injected failures and adds `Sforce-Limit-Info`.
+async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) -> Response {
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let decoded = percent_decode_str(&path).decode_utf8_lossy().into_owned();
+    let kill = req.extensions().get::<ConnectionKill>().cloned();
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
+    let body_text = String::from_utf8_lossy(&bytes).into_owned();
+    let req = Request::from_parts(parts, Body::from(bytes));
+
+    // Every response but the versions list carries the API usage.
+    let counted = path.starts_with("/services/data/v");
+    let usage = if counted {
+        state.api_usage.fetch_add(1, Ordering::Relaxed) + 1
+    } else {
+        0
+    };
+    let mut log = LoggedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query,
+        status: 0,
+        body: body_text,
+    };
+
+    let before = state.failures.take(&method, &path, &decoded, false);
+    let mut response = match before {
+        Some(action) => failure_response(action),
+        None => {
+            let response = next.run(req).await;
+            match state.failures.take(&method, &path, &decoded, true) {
+                Some(action) => failure_response(action),
+                None => Some(response),
+            }
+        }
+    };
+    let Some(response) = response.as_mut() else {
+        tracing::debug!(%method, %path, "sforce-emulator: dropping connection (injected)");
+        state.log.push(log);
+        if let Some(kill) = kill {
+            kill.0.notify_one();
+        }
+        return std::future::pending().await;
+    };
+    if counted {
+        let value = format!("api-usage={usage}/{}", state.api_limit);
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert("sforce-limit-info", v);
+        }
+    }
+    log.status = response.status().as_u16();
+    tracing::debug!(%method, %path, status = log.status, "sforce-emulator request");
+    state.log.push(log);
+    std::mem::take(response)
+}
+
+/// The response of an injected failure; `None` = drop the connection.
+fn failure_response(action: FailureAction) -> Option<Response> {
+    match action {
+        FailureAction::Respond { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            Some((status, axum::Json(body)).into_response())
+        }
+        FailureAction::DropConnection => None,
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` turns `true`; then open connections are closed.
+pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.changed() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _)) = accepted else {
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let kill = Arc::new(Notify::new());
+        let service = TowerToHyperService::new(
+            app.clone()
+                .layer(axum::Extension(ConnectionKill(kill.clone()))),
+        );
+        let mut shutdown = shutdown.clone();
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                _ = kill.notified() => {}
+                _ = shutdown.changed() => {}
+            }
+        });
+    }
+}

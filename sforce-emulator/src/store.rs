@@ -1,0 +1,284 @@
+//! Records and the unique index.
+//!
+//! One table per sObject: records by Id (Ids sort in creation order) and an index over every
+//! unique or external-ID field, keyed by the *normalized* value (case-folded unless the field
+//! is case-sensitive; numbers compared numerically). The lock is a plain mutex held only for
+//! map operations, never across an `.await`: the commit-latency race lives in the handlers.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use serde_json::{Map, Value};
+use sforce_core::describe::{FieldDescribe, SObjectDescribe};
+
+/// A stored record: API name → JSON value, including `Id`.
+pub(crate) type Record = Map<String, Value>;
+
+/// The unique index refused a write: `field` already holds the value on record `id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Conflict {
+    pub(crate) field: String,
+    pub(crate) id: String,
+}
+
+/// Why an update failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum UpdateError {
+    /// No record with that Id (deleted in the meantime).
+    NotFound,
+    /// The unique index refused the new values.
+    Conflict(Conflict),
+}
+
+/// The comparison form of an external-ID or unique value; `None` for null.
+pub(crate) fn normalize(field: &FieldDescribe, value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) if field.field_type.is_numeric() => Some(
+            s.trim()
+                .parse::<f64>()
+                .map_or_else(|_| s.clone(), |n| n.to_string()),
+        ),
+        Value::String(s) if field.case_sensitive => Some(s.clone()),
+        Value::String(s) => Some(s.to_lowercase()),
+        Value::Number(n) => Some(n.as_f64().map_or_else(|| n.to_string(), |f| f.to_string())),
+        other => Some(other.to_string()),
+    }
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    records: BTreeMap<String, Record>,
+    /// lower-case field name → normalized value → record Ids.
+    index: HashMap<String, HashMap<String, BTreeSet<String>>>,
+}
+
+fn indexed(field: &FieldDescribe) -> bool {
+    field.unique || field.external_id
+}
+
+impl Table {
+    fn index_record(&mut self, describe: &SObjectDescribe, id: &str, record: &Record, add: bool) {
+        for field in describe.fields.iter().filter(|f| indexed(f)) {
+            let Some(key) = record.get(&field.name).and_then(|v| normalize(field, v)) else {
+                continue;
+            };
+            let values = self.index.entry(field.name.to_lowercase()).or_default();
+            if add {
+                values.entry(key).or_default().insert(id.to_owned());
+            } else if let Some(ids) = values.get_mut(&key) {
+                ids.remove(id);
+                if ids.is_empty() {
+                    values.remove(&key);
+                }
+            }
+        }
+    }
+
+    /// The first unique field whose value in `record` is held by another record.
+    fn unique_conflict(
+        &self,
+        describe: &SObjectDescribe,
+        self_id: &str,
+        record: &Record,
+    ) -> Option<Conflict> {
+        describe
+            .fields
+            .iter()
+            .filter(|f| f.unique)
+            .find_map(|field| {
+                let key = record.get(&field.name).and_then(|v| normalize(field, v))?;
+                let ids = self.index.get(&field.name.to_lowercase())?.get(&key)?;
+                let other = ids.iter().find(|id| id.as_str() != self_id)?;
+                Some(Conflict {
+                    field: field.name.clone(),
+                    id: other.clone(),
+                })
+            })
+    }
+}
+
+/// Every table of the emulator.
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    tables: Mutex<HashMap<String, Table>>,
+}
+
+impl Store {
+    fn with_table<R>(&self, describe: &SObjectDescribe, f: impl FnOnce(&mut Table) -> R) -> R {
+        let mut tables = self.tables.lock().unwrap_or_else(|e| e.into_inner());
+        f(tables.entry(describe.name.to_lowercase()).or_default())
+    }
+
+    /// Ids of the records whose `field` has the normalized value `key`, in creation order.
+    pub(crate) fn find(
+        &self,
+        describe: &SObjectDescribe,
+        field: &FieldDescribe,
+        key: &str,
+    ) -> Vec<String> {
+        self.with_table(describe, |t| {
+            if indexed(field) {
+                t.index
+                    .get(&field.name.to_lowercase())
+                    .and_then(|values| values.get(key))
+                    .map(|ids| ids.iter().cloned().collect())
+                    .unwrap_or_default()
+            } else {
+                t.records
+                    .iter()
+                    .filter(|(_, r)| {
+                        r.get(&field.name)
+                            .and_then(|v| normalize(field, v))
+                            .as_deref()
+                            == Some(key)
+                    })
+                    .map(|(id, _)| id.clone())
+                    .collect()
+            }
+        })
+    }
+
+    /// The record with this (canonical 18-character) Id.
+    pub(crate) fn get(&self, describe: &SObjectDescribe, id: &str) -> Option<Record> {
+        self.with_table(describe, |t| t.records.get(id).cloned())
+    }
+
+    /// Every record, in creation order.
+    pub(crate) fn all(&self, describe: &SObjectDescribe) -> Vec<Record> {
+        self.with_table(describe, |t| t.records.values().cloned().collect())
+    }
+
+    /// Inserts `record` (which carries its `Id`) unless the unique index refuses it.
+    pub(crate) fn insert(
+        &self,
+        describe: &SObjectDescribe,
+        record: Record,
+    ) -> Result<(), Conflict> {
+        let id = record_id(&record);
+        self.with_table(describe, |t| {
+            if let Some(conflict) = t.unique_conflict(describe, &id, &record) {
+                return Err(conflict);
+            }
+            t.index_record(describe, &id, &record, true);
+            t.records.insert(id, record);
+            Ok(())
+        })
+    }
+
+    /// Applies `changes` to record `id` unless it is gone or the unique index refuses them.
+    /// Returns the updated record.
+    pub(crate) fn update(
+        &self,
+        describe: &SObjectDescribe,
+        id: &str,
+        changes: &Record,
+    ) -> Result<Record, UpdateError> {
+        self.with_table(describe, |t| {
+            let old = t.records.get(id).cloned().ok_or(UpdateError::NotFound)?;
+            let mut new = old.clone();
+            for (k, v) in changes {
+                new.insert(k.clone(), v.clone());
+            }
+            if let Some(conflict) = t.unique_conflict(describe, id, &new) {
+                return Err(UpdateError::Conflict(conflict));
+            }
+            t.index_record(describe, id, &old, false);
+            t.index_record(describe, id, &new, true);
+            t.records.insert(id.to_owned(), new.clone());
+            Ok(new)
+        })
+    }
+
+    /// Deletes record `id`; `false` if there was none.
+    pub(crate) fn delete(&self, describe: &SObjectDescribe, id: &str) -> bool {
+        self.with_table(describe, |t| match t.records.remove(id) {
+            Some(old) => {
+                t.index_record(describe, id, &old, false);
+                true
+            }
+            None => false,
+        })
+    }
+}
+
+fn record_id(record: &Record) -> String {
+    record
+        .get("Id")
+        .and_then(Value::as_str)
+        .expect("stored records carry their Id")
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use sforce_core::describe::FieldType;
+
+    fn describe() -> SObjectDescribe {
+        let mut d = SObjectDescribe::new("T");
+        let mut key = FieldDescribe::new("Key__c", FieldType::String);
+        key.unique = true;
+        key.external_id = true;
+        let mut cs = FieldDescribe::new("Code__c", FieldType::String);
+        cs.unique = true;
+        cs.case_sensitive = true;
+        d.fields = vec![key, cs];
+        d
+    }
+
+    fn rec(v: Value) -> Record {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn unique_index_is_checked_on_insert_and_update() {
+        let d = describe();
+        let store = Store::default();
+        store
+            .insert(&d, rec(json!({"Id":"a","Key__c":"ABC"})))
+            .unwrap();
+        let err = store
+            .insert(&d, rec(json!({"Id":"b","Key__c":"abc"})))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Conflict {
+                field: "Key__c".into(),
+                id: "a".into()
+            }
+        );
+        store
+            .insert(&d, rec(json!({"Id":"b","Key__c":"x","Code__c":"abc"})))
+            .unwrap();
+        store
+            .insert(&d, rec(json!({"Id":"c","Code__c":"ABC"})))
+            .unwrap();
+        let err = store
+            .update(&d, "c", &rec(json!({"Key__c":"X"})))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            UpdateError::Conflict(Conflict {
+                field: "Key__c".into(),
+                id: "b".into()
+            })
+        );
+        assert_eq!(store.find(&d, &d.fields[0], "abc"), ["a"]);
+        assert!(store.delete(&d, "a"));
+        assert!(store.find(&d, &d.fields[0], "abc").is_empty());
+        assert_eq!(
+            store.update(&d, "a", &Record::new()),
+            Err(UpdateError::NotFound)
+        );
+    }
+
+    #[test]
+    fn numbers_normalize_numerically() {
+        let mut f = FieldDescribe::new("N__c", FieldType::Double);
+        f.external_id = true;
+        assert_eq!(normalize(&f, &json!(123.0)), normalize(&f, &json!("123")));
+        assert_eq!(normalize(&f, &Value::Null), None);
+    }
+}
