@@ -28,6 +28,16 @@ use std::hash::{BuildHasher, Hash};
 pub trait Merge {
     /// Folds `later` (submitted after `self`) into `self`, field by field, later wins.
     fn merge(&mut self, later: Self);
+
+    /// Whether `later` may be merged into a batch that starts with `self`. Default: always.
+    ///
+    /// A write that cannot be merged (for sforce: an update-only upsert behind a
+    /// create-or-update one) ends the batch; it starts the next operation instead, so order
+    /// is kept.
+    fn can_merge(&self, later: &Self) -> bool {
+        let _ = later;
+        true
+    }
 }
 
 impl Merge for serde_json::Map<String, serde_json::Value> {

@@ -8,8 +8,9 @@
 //! 2. **Merging.** Writes submitted while an operation for their key is in flight wait; when
 //!    it finishes, every waiting write is folded into one write with [`Merge`] (field by
 //!    field, later wins, an explicit null is a value) and sent as ONE operation. A burst of N
-//!    writes to one key therefore costs at most two operations. With [`Policy::Serialize`]
-//!    each write is its own operation instead, strictly in submission order.
+//!    writes to one key therefore costs at most two operations (a write that refuses to merge,
+//!    see [`Merge::can_merge`], starts a further one). With [`Policy::Serialize`] each write
+//!    is its own operation instead, strictly in submission order.
 //! 3. **Shared outcomes.** Every caller resolves with the outcome of the operation that
 //!    carried its write: the same output or the same error (cloned, unchanged), plus how many
 //!    writes that operation carried ([`Completion::merged_writes`]).
@@ -78,10 +79,11 @@ pub trait Operation: Send + Sync + 'static {
         write: Self::Write,
     ) -> impl Future<Output = Result<Self::Output, Self::Error>> + Send;
 
-    /// Whether `error` rejects the write *for its content* (a validation or field error),
-    /// so that a merged operation failing with it is replayed write by write. Default: never.
-    fn is_content_rejection(&self, error: &Self::Error) -> bool {
-        let _ = error;
+    /// Whether `error` rejects the write to `key` *for its content* (a validation or field
+    /// error), so that a merged operation failing with it is replayed write by write.
+    /// Default: never.
+    fn is_content_rejection(&self, key: &Self::Key, error: &Self::Error) -> bool {
+        let _ = (key, error);
         false
     }
 

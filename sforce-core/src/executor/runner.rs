@@ -52,10 +52,12 @@ impl<Op: Operation> Runner<Op> {
             // section: a write enqueued after this either is in the batch, or finds no entry
             // and starts a new runner. Nothing is awaited between the previous batch's
             // publication and this check.
-            let batch =
-                self.shared
-                    .lock()
-                    .take_batch(&self.key, self.generation, self.shared.policy);
+            let batch = self.shared.lock().take_batch(
+                &self.key,
+                self.generation,
+                self.shared.policy,
+                |first, later| first.write.can_merge(&later.write),
+            );
             let Some(batch) = batch else {
                 self.finished = true;
                 tracing::trace!(key = ?self.key, generation = self.generation, "executor: key idle");
@@ -95,7 +97,7 @@ impl<Op: Operation> Runner<Op> {
                     self.answer_next(Ok(completion(output.clone(), count, false)));
                 }
             }
-            Err(error) if shared.op.is_content_rejection(&error) => {
+            Err(error) if shared.op.is_content_rejection(&self.key, &error) => {
                 Counters::add(&shared.counters.replays, 1);
                 tracing::info!(
                     key = ?self.key,

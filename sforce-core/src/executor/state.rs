@@ -70,15 +70,17 @@ impl<K: Eq + Hash + Clone, P> KeyMap<K, P> {
         Enqueued::Started(generation)
     }
 
-    /// The runner of `generation` takes its next batch: every waiting write (merge policy) or
-    /// the oldest one (serialize policy). When nothing waits, the entry is removed in the same
-    /// critical section and `None` is returned: the runner must stop. A runner whose
-    /// generation is not the key's current one gets `None` and removes nothing.
+    /// The runner of `generation` takes its next batch: the oldest waiting write and, with the
+    /// merge policy, every write after it that `mergeable(first, later)` accepts, up to the
+    /// first one it refuses. When nothing waits, the entry is removed in the same critical
+    /// section and `None` is returned: the runner must stop. A runner whose generation is not
+    /// the key's current one gets `None` and removes nothing.
     pub(super) fn take_batch(
         &mut self,
         key: &K,
         generation: u64,
         policy: Policy,
+        mergeable: impl Fn(&P, &P) -> bool,
     ) -> Option<Vec<P>> {
         let entry = self.entries.get_mut(key)?;
         if entry.generation != generation {
@@ -88,10 +90,19 @@ impl<K: Eq + Hash + Clone, P> KeyMap<K, P> {
             self.remove_if_current(key, generation);
             return None;
         }
-        Some(match policy {
-            Policy::Merge => entry.waiting.drain(..).collect(),
-            Policy::Serialize => entry.waiting.pop_front().into_iter().collect(),
-        })
+        let len = match policy {
+            Policy::Serialize => 1,
+            Policy::Merge => {
+                let first = &entry.waiting[0];
+                1 + entry
+                    .waiting
+                    .iter()
+                    .skip(1)
+                    .take_while(|later| mergeable(first, later))
+                    .count()
+            }
+        };
+        Some(entry.waiting.drain(..len).collect())
     }
 
     /// Removes the key's entry if it is still `generation`'s, returning the writes that were
@@ -125,9 +136,12 @@ mod tests {
         let Enqueued::Started(old) = map.enqueue(&"k", 1) else {
             panic!("first write must start the key")
         };
-        assert_eq!(map.take_batch(&"k", old, Policy::Merge), Some(vec![1]));
+        assert_eq!(
+            map.take_batch(&"k", old, Policy::Merge, |_, _| true),
+            Some(vec![1])
+        );
         // The old runner finishes: nothing waits, so the entry goes.
-        assert_eq!(map.take_batch(&"k", old, Policy::Merge), None);
+        assert_eq!(map.take_batch(&"k", old, Policy::Merge, |_, _| true), None);
         assert_eq!(map.len(), 0);
         // A new write starts a new entry with a new generation.
         let Enqueued::Started(new) = map.enqueue(&"k", 2) else {
@@ -137,9 +151,12 @@ mod tests {
         // A late remover from the old generation (an unconditional remove would delete the
         // new entry and lose write 2).
         assert_eq!(map.remove_if_current(&"k", old), None);
-        assert_eq!(map.take_batch(&"k", old, Policy::Merge), None);
+        assert_eq!(map.take_batch(&"k", old, Policy::Merge, |_, _| true), None);
         assert_eq!(map.len(), 1);
-        assert_eq!(map.take_batch(&"k", new, Policy::Merge), Some(vec![2]));
+        assert_eq!(
+            map.take_batch(&"k", new, Policy::Merge, |_, _| true),
+            Some(vec![2])
+        );
     }
 
     #[test]
@@ -151,15 +168,46 @@ mod tests {
         assert_eq!(map.enqueue(&7, 2), Enqueued::Joined);
         assert_eq!(map.enqueue(&7, 3), Enqueued::Joined);
         assert_eq!(
-            map.take_batch(&7, generation, Policy::Serialize),
+            map.take_batch(&7, generation, Policy::Serialize, |_, _| true),
             Some(vec![1])
         );
         assert_eq!(
-            map.take_batch(&7, generation, Policy::Merge),
+            map.take_batch(&7, generation, Policy::Merge, |_, _| true),
             Some(vec![2, 3])
         );
-        assert_eq!(map.take_batch(&7, generation, Policy::Merge), None);
+        assert_eq!(
+            map.take_batch(&7, generation, Policy::Merge, |_, _| true),
+            None
+        );
         assert_eq!(map.len(), 0);
+    }
+
+    #[test]
+    fn merge_stops_at_the_first_unmergeable_write() {
+        let mut map: KeyMap<u8, u32> = KeyMap::new();
+        let Enqueued::Started(generation) = map.enqueue(&1, 10) else {
+            panic!()
+        };
+        for write in [12, 14, 15, 16] {
+            map.enqueue(&1, write);
+        }
+        let same_parity = |a: &u32, b: &u32| a % 2 == b % 2;
+        assert_eq!(
+            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            Some(vec![10, 12, 14])
+        );
+        assert_eq!(
+            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            Some(vec![15])
+        );
+        assert_eq!(
+            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            Some(vec![16])
+        );
+        assert_eq!(
+            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            None
+        );
     }
 
     #[test]

@@ -246,7 +246,7 @@ impl Operation for FakeOp {
         Ok(Applied { op_number, created })
     }
 
-    fn is_content_rejection(&self, error: &FakeError) -> bool {
+    fn is_content_rejection(&self, _key: &u32, error: &FakeError) -> bool {
         matches!(error, FakeError::Content(_))
     }
 
