@@ -49,3 +49,75 @@ async fn sequential_upserts_create_then_update_the_same_record() {
     assert_eq!(record["CallType"], "Outbound");
     assert_eq!(emu.max_in_flight_per_key(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn api_v45_answers_201_without_created_then_204() {
+    let emu = Emulator::builder()
+        .commit_latency(Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    let api = Api::with_version(&emu, "45.0");
+    let path = "/sobjects/Task/uuid__c/old-api";
+    let first = api.patch(path, SEED_TASK).await;
+    assert_eq!(first.status, 201);
+    assert!(first.json().get("created").is_none(), "{:?}", first.text);
+    let second = api.patch(path, r#"{"Subject":"Email"}"#).await;
+    assert_eq!(second.status, 204);
+    assert_eq!(second.text, "");
+    let id = first.json()["id"].as_str().unwrap().to_owned();
+    assert_eq!(emu.record("Task", &id).unwrap()["Subject"], "Email");
+    // v46.0 is the first version with the flag.
+    let v46 = Api::with_version(&emu, "46.0");
+    let third = v46.patch(path, r#"{"Subject":"Call"}"#).await;
+    assert_eq!(
+        (third.status.as_u16(), third.json()["created"].clone()),
+        (200, false.into())
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_second_racer_names_the_first_id_even_with_many_racers() {
+    let emu = Emulator::builder()
+        .commit_latency(Duration::from_millis(300))
+        .start()
+        .await
+        .unwrap();
+    let api = Api::new(&emu);
+    let path = "/sobjects/Task/uuid__c/MANY";
+    let answers =
+        futures::future::join_all((0..5).map(|_| api.patch(path, r#"{"Subject":"Call"}"#))).await;
+    let created: Vec<_> = answers.iter().filter(|a| a.status == 201).collect();
+    assert_eq!(created.len(), 1);
+    let id = created[0].json()["id"].as_str().unwrap().to_owned();
+    for failed in answers.iter().filter(|a| a.status != 201) {
+        assert_eq!(failed.status, 400);
+        assert_eq!(failed.code(), "DUPLICATE_VALUE");
+        assert!(failed.message().ends_with(&format!("record with id: {id}")));
+    }
+    assert_eq!(emu.max_in_flight_per_key(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn commit_latency_changes_at_runtime_and_case_variants_race_for_one_key() {
+    let emu = Emulator::builder()
+        .commit_latency(Duration::ZERO)
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(emu.commit_latency(), Duration::ZERO);
+    emu.set_commit_latency(Duration::from_millis(250));
+    assert_eq!(emu.commit_latency(), Duration::from_millis(250));
+    let api = Api::new(&emu);
+    // uuid__c is case-insensitive: ABC and abc are one key, so they race.
+    let (a, b) = tokio::join!(
+        api.patch("/sobjects/Task/uuid__c/ABC", "{}"),
+        api.patch("/sobjects/Task/uuid__c/abc", "{}")
+    );
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [201, 400]);
+    assert_eq!(emu.max_in_flight_per_key(), 2);
+    emu.reset_max_in_flight();
+    assert_eq!(emu.max_in_flight_per_key(), 0);
+}

@@ -1,0 +1,54 @@
+//! The `sforce-emulator` binary.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn help_lists_the_options() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sforce-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    for option in ["--port", "--token", "--latency-ms", "--describe", "--host"] {
+        assert!(help.contains(option), "{option} missing from:\n{help}");
+    }
+}
+
+#[tokio::test]
+async fn prints_url_and_token_and_serves_with_that_token() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sforce-emulator"))
+        .args(["--port", "0", "--token", "T0K", "--latency-ms", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut url = None;
+    let mut token = None;
+    for line in lines.by_ref().take(3) {
+        let line = line.unwrap();
+        if let Some(u) = line.strip_prefix("SF_INSTANCE_URL=") {
+            url = Some(u.to_owned());
+        }
+        if let Some(t) = line.strip_prefix("SF_ACCESS_TOKEN=") {
+            token = Some(t.to_owned());
+        }
+    }
+    let (url, token) = (url.expect("url printed"), token.expect("token printed"));
+    assert_eq!(token, "T0K");
+    let http = reqwest::Client::new();
+    let describe = format!("{url}/services/data/v62.0/sobjects/Task/describe");
+    let ok = http.get(&describe).bearer_auth("T0K").send().await.unwrap();
+    let refused = http
+        .get(&describe)
+        .bearer_auth("other")
+        .send()
+        .await
+        .unwrap();
+    child.kill().ok();
+    child.wait().ok();
+    assert_eq!(ok.status(), 200);
+    assert_eq!(refused.status(), 401);
+}
