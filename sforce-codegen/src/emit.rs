@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::input::{FieldSpec, ObjectSpec};
 use crate::names::{self, Case};
 use crate::picklist::picklist_enum;
-use crate::types::{self, Kind};
+use crate::types::{self, ExternalKey, Kind};
 use crate::{Options, PicklistMode};
 
 /// Escapes text for a Markdown doc comment: no links, HTML, code spans or escapes can sneak in
@@ -153,7 +153,27 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         .collect();
     fields.sort_by(|a, b| field_order(a, b));
 
-    let field_idents = names::assign(fields.iter().map(|f| f.name.as_str()), Case::Snake, &[]);
+    // `id` belongs to the record Id (the derive derives `get_by_id` from it), whatever else exists.
+    let mut field_idents = names::assign(
+        fields
+            .iter()
+            .filter(|f| Kind::of(&f.field_type) != Kind::Id)
+            .map(|f| f.name.as_str()),
+        Case::Snake,
+        &["id"],
+    );
+    for f in fields
+        .iter()
+        .filter(|f| Kind::of(&f.field_type) == Kind::Id)
+    {
+        // Only `Id` can be the derive's `#[sobject(id)]`; another `id`-typed field is plain.
+        let ident = if f.name == "Id" {
+            "id".to_owned()
+        } else {
+            names::snake(&f.name) + "_id"
+        };
+        field_idents.insert(f.name.clone(), ident);
+    }
     let enums_wanted = options.picklists == PicklistMode::Enums;
     let picklist_fields: Vec<&str> = fields
         .iter()
@@ -179,7 +199,13 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         if let Some(ident) = &enum_ident {
             enum_tokens.push(picklist_enum(&obj.name, f, ident));
         }
-        let inner = types::rust_type(kind, enum_ident.as_ref());
+        let read_only = kind.is_compound() || (!f.createable && !f.updateable);
+        let external = types::external_key(f, kind, read_only);
+        let inner = if external == ExternalKey::NumberKey {
+            quote!(super::NumberKey)
+        } else {
+            types::rust_type(kind, enum_ident.as_ref())
+        };
         let optional = types::is_optional(f, kind);
         if !optional && !has_default(kind) {
             derive_default = false;
@@ -189,7 +215,6 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         } else {
             inner
         };
-        let read_only = kind.is_compound() || (!f.createable && !f.updateable);
         let mut docs = vec![escape_md(&f.label)];
         if let Some(help) = f
             .inline_help_text
@@ -201,17 +226,17 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         docs.extend(types::notes(f, kind, read_only));
         let docs = doc_attrs(&docs);
         let mut attrs = Vec::new();
-        if kind == Kind::Id {
+        if kind == Kind::Id && f.name == "Id" {
             attrs.push(quote!(#[sobject(id)]));
         } else if read_only {
             attrs.push(quote!(#[sobject(read_only)]));
         }
-        if f.external_id {
-            attrs.push(if f.case_sensitive {
-                quote!(#[external_id(case_sensitive)])
-            } else {
-                quote!(#[external_id])
-            });
+        match external {
+            ExternalKey::Key {
+                case_sensitive: true,
+            } => attrs.push(quote!(#[external_id(case_sensitive)])),
+            ExternalKey::Key { .. } | ExternalKey::NumberKey => attrs.push(quote!(#[external_id])),
+            ExternalKey::No | ExternalKey::Unusable(_) => {}
         }
         let api = &f.name;
         attrs.push(quote!(#[sobject(rename = #api)]));

@@ -142,7 +142,10 @@ impl Progress {
         let done = self.done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         if self.enabled {
             let width = 30;
-            let filled = (done * width).checked_div(self.total).unwrap_or(width).min(width);
+            let filled = (done * width)
+                .checked_div(self.total)
+                .unwrap_or(width)
+                .min(width);
             let mut err = std::io::stderr().lock();
             let _ = write!(
                 err,

@@ -133,6 +133,55 @@ pub struct Location {
     pub longitude: Option<f64>,
 }
 
+/// The value of a Number field that is an external ID: an integer in Rust (external-ID values
+/// must be text or integers), read from the `123.0` Salesforce returns for Number fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct NumberKey(pub i64);
+
+impl From<i64> for NumberKey {
+    fn from(value: i64) -> Self {
+        NumberKey(value)
+    }
+}
+
+impl ::core::fmt::Display for NumberKey {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        ::core::fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl ::sforce::sobject::ExternalIdValue for NumberKey {
+    fn to_external_id(&self) -> Option<String> {
+        Some(self.0.to_string())
+    }
+}
+
+impl ::sforce::__private::serde::Serialize for NumberKey {
+    fn serialize<S: ::sforce::__private::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+impl<'de> ::sforce::__private::serde::Deserialize<'de> for NumberKey {
+    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <JsonValue as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
+        value
+            .as_i64()
+            .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+            .map(NumberKey)
+            .ok_or_else(|| {
+                <D::Error as ::sforce::__private::serde::de::Error>::custom(
+                    "expected an integral number for a Number external ID",
+                )
+            })
+    }
+}
+
 /// The value of a `base64` field.
 ///
 /// Written as standard base64 (RFC 4648 alphabet, padded). On read Salesforce does not inline the

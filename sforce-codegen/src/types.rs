@@ -118,6 +118,43 @@ pub(crate) fn rust_type(kind: Kind, picklist: Option<&syn::Ident>) -> TokenStrea
     }
 }
 
+/// How an `externalId` field is declared to the derive.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ExternalKey {
+    /// Not an external ID.
+    No,
+    /// `#[external_id]`, typed as usual.
+    Key { case_sensitive: bool },
+    /// `#[external_id]` on a Number field: typed `super::NumberKey` (an integer read from
+    /// Salesforce's `123.0`), because external-ID values must be text or integers.
+    NumberKey,
+    /// An external ID in Salesforce that cannot be an upsert key here; the reason is documented.
+    Unusable(&'static str),
+}
+
+/// The external-ID declaration of a field.
+pub(crate) fn external_key(field: &FieldSpec, kind: Kind, read_only: bool) -> ExternalKey {
+    if !field.external_id {
+        return ExternalKey::No;
+    }
+    if read_only {
+        return ExternalKey::Unusable(
+            "it is read-only here (e.g. an auto number), so it cannot key an upsert; read by it \
+             with `client.get_by_external_id`",
+        );
+    }
+    match kind {
+        Kind::Text | Kind::Int | Kind::Long => ExternalKey::Key {
+            case_sensitive: field.case_sensitive,
+        },
+        Kind::Double if field.scale.unwrap_or(0) == 0 => ExternalKey::NumberKey,
+        _ => ExternalKey::Unusable(
+            "its type cannot key a typed upsert (external-ID values are text or integers); use \
+             `client.upsert` with an explicit key",
+        ),
+    }
+}
+
 /// Whether the field is `Option<T>` (anything a create may leave out, or a read may not return)
 /// or a plain `T` (required on create: createable, not nillable, not defaulted on create).
 pub(crate) fn is_optional(field: &FieldSpec, kind: Kind) -> bool {
@@ -178,9 +215,15 @@ pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<Strin
             }
             out.push(line);
         }
-        Kind::Double if field.precision.is_some_and(|p| p > 15) => out.push(
-            "Held as `f64`: values with more than 15 significant digits are not exact.".to_owned(),
-        ),
+        Kind::Double
+            if field.precision.is_some_and(|p| p > 15)
+                && external_key(field, kind, read_only) != ExternalKey::NumberKey =>
+        {
+            out.push(
+                "Held as `f64`: values with more than 15 significant digits are not exact."
+                    .to_owned(),
+            )
+        }
         Kind::Base64 => out.push(
             "Binary content: written as standard base64 (RFC 4648, padded); on read Salesforce \
              returns the URL of the blob instead of its content."
@@ -218,7 +261,15 @@ pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<Strin
     } else if field.createable && !field.updateable {
         flags.push("Create-only: cannot be updated.".to_owned());
     }
-    if field.external_id {
+    let key = external_key(field, kind, read_only);
+    if let ExternalKey::Unusable(why) = key {
+        flags.push(format!("External ID in Salesforce, but {why}."));
+    } else if key == ExternalKey::NumberKey {
+        flags.push(format!(
+            "External ID (Number, typed as an integer key{}).",
+            if field.unique { ", unique" } else { "" }
+        ));
+    } else if field.external_id {
         flags.push(format!(
             "External ID ({}{}).",
             if field.case_sensitive {
