@@ -10,6 +10,7 @@ use sforce::types::{Date, DateTime, Time};
 
 #[path = "codegen_generated/mod.rs"]
 #[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
 mod generated;
 
 use generated::account::Type as AccountType;

@@ -11,6 +11,7 @@ use sforce_codegen::{Generator, Options, PicklistMode};
 
 #[path = "codegen_generated/mod.rs"]
 #[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
 mod generated;
 
 use generated::everything::{Colors, Mood, Stage};
@@ -224,4 +225,37 @@ fn records_decode_into_generated_structs() {
     assert_eq!(sink.legacy_number, Some(NumberKey(42)));
     assert_eq!(sink.type_.as_deref(), Some("plain"));
     assert!(sink.moment.is_some());
+}
+
+#[test]
+fn example_module_is_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut from_file = Generator::new(Options::new());
+    from_file
+        .add_file(root.join("sforce-emulator/describes/Task.json"))
+        .unwrap();
+    let output = from_file.generate().unwrap();
+    let task = sforce::emulator::builtin_describes()
+        .into_iter()
+        .find(|d| d.name == "Task")
+        .unwrap();
+    let mut from_model = Generator::new(Options::new());
+    from_model.add_describe(&task).unwrap();
+    assert_eq!(
+        from_model.generate().unwrap(),
+        output,
+        "a parsed describe and its JSON file generate the same code"
+    );
+    let dir = root.join("examples/codegen_generated");
+    if std::env::var_os("SFORCE_BLESS").is_some() {
+        output.write_to(&dir).unwrap();
+    }
+    for file in output.files() {
+        let old = std::fs::read_to_string(dir.join(&file.path)).unwrap();
+        assert!(
+            old == file.contents,
+            "examples/codegen_generated/{} is out of date: rerun with SFORCE_BLESS=1",
+            file.path.display()
+        );
+    }
 }
