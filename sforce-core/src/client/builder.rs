@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
-use super::{Client, Inner};
+use super::{Client, Inner, WritePolicy};
 use crate::auth::{Secret, Session, StaticToken, TokenProvider};
 use crate::error::{ConfigError, Result};
 
@@ -41,6 +41,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
+    write_policy: WritePolicy,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -59,6 +60,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
+            .field("write_policy", &self.write_policy)
             .finish()
     }
 }
@@ -73,6 +75,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("sforce/", env!("CARGO_PKG_VERSION")).to_owned(),
+            write_policy: WritePolicy::default(),
         }
     }
 }
@@ -169,6 +172,14 @@ impl ClientBuilder {
         self
     }
 
+    /// How [`Client::upsert`] coalesces writes to one record and retries cross-process races
+    /// (see [`WritePolicy`]). Default: merge waiting writes, retry races with
+    /// [`RetryPolicy::default`](super::RetryPolicy::default).
+    pub fn write_policy(mut self, policy: WritePolicy) -> Self {
+        self.write_policy = policy;
+        self
+    }
+
     /// Validates the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`](crate::error::Error::Config) when the token is missing, the
@@ -210,6 +221,7 @@ impl ClientBuilder {
                 session: Session::new(provider),
                 discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
+                writes: super::write::Writes::new(&self.write_policy),
             }),
         })
     }

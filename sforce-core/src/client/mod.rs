@@ -23,6 +23,7 @@ mod raw;
 mod request;
 mod sobjects;
 mod upsert;
+mod write;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -33,6 +34,7 @@ pub use raw::{RawRequest, RawResponse};
 pub use reqwest::Method;
 pub use sobjects::CreateOutcome;
 pub use upsert::{UpsertKey, UpsertOutcome};
+pub use write::{RetryPolicy, WritePolicy, WriteStats};
 
 use crate::auth::Session;
 use crate::error::Result;
@@ -66,6 +68,8 @@ struct Inner {
     user_agent: String,
     session: Session,
     api_usage: Mutex<Option<ApiUsage>>,
+    /// The write executor behind [`Client::upsert`] (see `write.rs`).
+    writes: write::Writes,
 }
 
 impl fmt::Debug for Client {

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
@@ -187,7 +188,10 @@ fn json_kind(value: &Value) -> &'static str {
 /// The body actually sent: the external-ID field (when it repeats the key's value) and a null
 /// `Id` are left out, as Salesforce clients do. A different external-ID value or a non-null `Id`
 /// is an error, since the key alone identifies the record.
-fn upsert_body(key: &UpsertKey, body: &Map<String, Value>) -> Result<Map<String, Value>> {
+pub(super) fn upsert_body(
+    key: &UpsertKey,
+    body: &Map<String, Value>,
+) -> Result<Map<String, Value>> {
     let mut out = Map::with_capacity(body.len());
     for (name, value) in body {
         if name.eq_ignore_ascii_case(&key.field) {
@@ -246,14 +250,25 @@ impl Client {
     /// - 404 (unknown sObject or field, or update-only without a match) and 400 (validation):
     ///   [`Error::Api`] with the typed codes.
     ///
-    /// This currently sends one request (as [`Client::upsert_raw`] does).
-    pub async fn upsert<B: Serialize + ?Sized>(
+    /// The upsert goes through the client's write executor (shared by its clones; see
+    /// [`WritePolicy`](super::WritePolicy)): one client never has two requests for one record in
+    /// flight; writes to a record that arrive while a request for it is in flight are merged
+    /// field by field (later wins, explicit null kept) into one request sent when it finishes,
+    /// and each caller gets the outcome of the request that carried its fields
+    /// ([`UpsertOutcome::merged_writes`]). A merged request rejected for its content is replayed
+    /// write by write, so only the write at fault gets the error. A `DUPLICATE_VALUE` on the
+    /// key's own field (a competing insert by another process) is retried with backoff
+    /// ([`UpsertOutcome::attempts`]).
+    ///
+    /// The write is queued when this is called, so calls take effect in call order; the
+    /// returned future only waits for the outcome. Dropping it does not cancel the write. Must
+    /// be called within a Tokio runtime (or on a client built within one).
+    pub fn upsert<B: Serialize + ?Sized>(
         &self,
         key: &UpsertKey,
         body: &B,
-    ) -> Result<UpsertOutcome> {
-        let body = to_object(body)?;
-        self.send_upsert(key, &body).await
+    ) -> impl Future<Output = Result<UpsertOutcome>> + Send + 'static {
+        self.submit_upsert(key, to_object(body))
     }
 
     /// Upserts with exactly one HTTP request (plus the Id lookup after a 204, see
