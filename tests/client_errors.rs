@@ -1,5 +1,8 @@
 //! Every error the emulator emits, received over real HTTP and parsed into the typed error;
 //! transport, timeout and decode failures as their own variants.
+//!
+//! Tests that inject a failure into an upsert use `upsert_raw` (one request, no retry), so the
+//! error reaches the caller exactly as the server sent it.
 
 use std::time::Duration;
 
@@ -220,7 +223,7 @@ async fn wrong_token_is_invalid_session_id_without_leaking_it() {
         .build()
         .unwrap();
     let err = client
-        .upsert(
+        .upsert_raw(
             &UpsertKey::new("Task", "uuid__c", "k"),
             &json!({"Subject": "x"}),
         )
@@ -250,7 +253,7 @@ async fn injected_unable_to_lock_row_is_transient() {
     let emu = emulator().await;
     emu.fail_next(Failure::unable_to_lock_row().for_method("PATCH"));
     let err = client(&emu)
-        .upsert(
+        .upsert_raw(
             &UpsertKey::new("Task", "uuid__c", "locked"),
             &json!({"Subject": "x"}),
         )
@@ -342,7 +345,7 @@ async fn unexpected_response_shape_is_a_decode_error_with_excerpt() {
             .for_method("PATCH"),
     );
     let err = client(&emu)
-        .upsert(
+        .upsert_raw(
             &UpsertKey::new("Task", "uuid__c", "k"),
             &json!({"Subject": "x"}),
         )
@@ -436,7 +439,7 @@ async fn dropped_connection_is_a_typed_transport_error() {
     let emu = emulator().await;
     emu.fail_next(Failure::drop_connection().for_method("PATCH"));
     let err = client(&emu)
-        .upsert(
+        .upsert_raw(
             &UpsertKey::new("Task", "uuid__c", "dropped"),
             &json!({"Subject": "x"}),
         )
@@ -464,7 +467,7 @@ async fn dropped_connection_after_processing_wrote_the_record() {
     );
     let key = UpsertKey::new("Task", "uuid__c", "landed");
     let err = client(&emu)
-        .upsert(&key, &json!({"Subject": "x"}))
+        .upsert_raw(&key, &json!({"Subject": "x"}))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
@@ -494,7 +497,7 @@ async fn request_timeout_is_a_typed_timeout() {
         .build()
         .unwrap();
     let err = client
-        .upsert(
+        .upsert_raw(
             &UpsertKey::new("Task", "uuid__c", "slow"),
             &json!({"Subject": "x"}),
         )
