@@ -15,7 +15,7 @@ pub struct LoggedRequest {
     pub query: Option<String>,
     /// The status answered; `0` when the connection was dropped without an answer.
     pub status: u16,
-    /// The request body (lossy UTF-8).
+    /// The request body (lossy UTF-8); `[redacted]` for OAuth token requests.
     pub body: String,
 }
 

@@ -111,7 +111,12 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
     let kill = req.extensions().get::<ConnectionKill>().cloned();
     let (parts, body) = req.into_parts();
     let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
-    let body_text = String::from_utf8_lossy(&bytes).into_owned();
+    // Token requests carry secrets (client secret, password, assertion): never logged.
+    let body_text = if path.starts_with("/services/oauth2") {
+        "[redacted]".to_owned()
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
     let req = Request::from_parts(parts, Body::from(bytes));
 
     // Every response but the versions list carries the API usage.

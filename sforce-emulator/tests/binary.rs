@@ -17,9 +17,25 @@ fn help_lists_the_options() {
 }
 
 #[tokio::test]
-async fn prints_url_and_token_and_serves_with_that_token() {
+async fn prints_url_and_token_serves_with_that_token_and_loads_describes() {
+    let file =
+        std::env::temp_dir().join(format!("sforce-emulator-bin-{}.json", std::process::id()));
+    std::fs::write(
+        &file,
+        r#"{"name":"Widget__c","keyPrefix":"a0W","fields":[]}"#,
+    )
+    .unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_sforce-emulator"))
-        .args(["--port", "0", "--token", "T0K", "--latency-ms", "0"])
+        .args([
+            "--port",
+            "0",
+            "--token",
+            "T0K",
+            "--latency-ms",
+            "0",
+            "--describe",
+        ])
+        .arg(&file)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

@@ -28,6 +28,11 @@ async fn hostile_values_round_trip_as_one_segment() {
         "#hash",
         "ünïcödé",
         "/ % + ? # ü",
+        "%2F",
+        "%25",
+        "..x",
+        "back\\slash",
+        "日本語-😀",
     ] {
         let path = format!("/sobjects/Task/uuid__c/{}", segment(value));
         let up = api.patch(&path, r#"{"Subject":"Call"}"#).await;
@@ -48,7 +53,7 @@ async fn hostile_values_round_trip_as_one_segment() {
             "{value:?}"
         );
     }
-    assert_eq!(emu.records("Task").len(), 8);
+    assert_eq!(emu.records("Task").len(), 13);
 }
 
 #[tokio::test]

@@ -10,7 +10,6 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 use sforce_core::describe::SObjectDescribe;
 
@@ -18,8 +17,9 @@ use crate::api_error::ApiError;
 use crate::state::{MIN_API_VERSION, State};
 use crate::store::Record;
 
-/// Path parameters, each percent-decoded exactly once as one segment (`%2F` → `/`, `+` stays
-/// `+`). A segment that is not UTF-8 after decoding answers 404.
+/// Path parameters, each percent-decoded exactly once as one segment (`%2F` → `/`,
+/// `%252F` → `%2F`, `+` stays `+`). axum's router does the decoding; a segment that is not
+/// UTF-8 after decoding answers 404.
 pub(crate) struct Params(Vec<(String, String)>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
@@ -29,15 +29,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| ApiError::not_found())?;
-        raw.iter()
-            .map(|(k, v)| {
-                let decoded = percent_decode_str(v)
-                    .decode_utf8()
-                    .map_err(|_| ApiError::not_found())?;
-                Ok((k.to_owned(), decoded.into_owned()))
-            })
-            .collect::<Result<_, _>>()
-            .map(Params)
+        Ok(Params(
+            raw.iter()
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .collect(),
+        ))
     }
 }
 
