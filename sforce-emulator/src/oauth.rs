@@ -164,6 +164,7 @@ pub(crate) struct OAuthState {
     refresh_tokens: Mutex<HashSet<String>>,
     issued: Mutex<Vec<String>>,
     requests: AtomicU64,
+    basic_auth: AtomicU64,
     grants: Mutex<HashMap<String, u64>>,
 }
 
@@ -241,7 +242,7 @@ async fn token(
     let config = lock(&oauth.config).clone();
     let result = match grant {
         "urn:ietf:params:oauth:grant-type:jwt-bearer" => jwt_grant(&config, &form, &instance_url),
-        "client_credentials" => client_credentials_grant(&config, &form, &headers),
+        "client_credentials" => client_credentials_grant(&state, &config, &form, &headers),
         "refresh_token" => refresh_grant(&state, &config, &form),
         "password" => password_grant(&config, &form),
         _ => Err(oauth_error(
@@ -328,12 +329,16 @@ fn jwt_grant(config: &OAuthConfig, form: &HashMap<String, String>, instance_url:
 }
 
 fn client_credentials_grant(
+    state: &Shared,
     config: &OAuthConfig,
     form: &HashMap<String, String>,
     headers: &HeaderMap,
 ) -> Grant {
     let (id, secret) = match basic_credentials(headers) {
-        Some(pair) => pair,
+        Some(pair) => {
+            state.oauth.basic_auth.fetch_add(1, Ordering::SeqCst);
+            pair
+        }
         None => (
             form.get("client_id").cloned().unwrap_or_default(),
             form.get("client_secret").cloned().unwrap_or_default(),
@@ -444,6 +449,11 @@ impl Emulator {
             .get(grant_type)
             .copied()
             .unwrap_or(0)
+    }
+
+    /// How many client-credentials requests authenticated the client with HTTP Basic.
+    pub fn oauth_basic_auth_requests(&self) -> u64 {
+        self.shared().oauth.basic_auth.load(Ordering::SeqCst)
     }
 
     /// Makes every access token issued by the token endpoint invalid (as if expired): requests
