@@ -11,5 +11,7 @@ pub mod executor;
 pub mod sobject;
 pub mod types;
 
-pub use sobject::{ExternalIdRef, FieldRef, Patch, SObject};
+pub use client::{Client, ClientBuilder, UpsertKey, UpsertOutcome};
+pub use error::{Error, ErrorCode, Result};
+pub use sobject::{ExternalIdRef, FieldRef, Patch, Record, SObject};
 pub use types::{Date, DateTime, Field, Id, Time};
