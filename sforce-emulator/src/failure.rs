@@ -1,6 +1,7 @@
 //! Scripted failures: "the next N matching requests answer this" (or lose their connection).
 
 use std::sync::Mutex;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -17,6 +18,8 @@ pub enum FailureAction {
     },
     /// Close the connection without sending a response.
     DropConnection,
+    /// Wait this long, then process and answer normally (a slow server: for client timeouts).
+    Delay(Duration),
 }
 
 /// A failure to inject with [`Emulator::fail_next`](crate::Emulator::fail_next).
@@ -104,6 +107,12 @@ impl Failure {
         Self::new(FailureAction::DropConnection)
     }
 
+    /// Answer normally, but only after `delay` (before processing; with
+    /// [`Failure::after_processing`], after processing and before answering).
+    pub fn delay(delay: Duration) -> Self {
+        Self::new(FailureAction::Delay(delay))
+    }
+
     /// Use this HTTP status (keeps the body).
     pub fn with_status(mut self, status: u16) -> Self {
         if let FailureAction::Respond { status: s, .. } = &mut self.action {
@@ -112,11 +121,14 @@ impl Failure {
         self
     }
 
-    /// Use this JSON body (keeps the status; turns a connection drop into a 500 answer).
+    /// Use this JSON body (keeps the status; turns a connection drop or delay into a 500
+    /// answer).
     pub fn body(mut self, body: Value) -> Self {
         self.action = match self.action {
             FailureAction::Respond { status, .. } => FailureAction::Respond { status, body },
-            FailureAction::DropConnection => FailureAction::Respond { status: 500, body },
+            FailureAction::DropConnection | FailureAction::Delay(_) => {
+                FailureAction::Respond { status: 500, body }
+            }
         };
         self
     }

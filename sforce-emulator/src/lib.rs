@@ -45,6 +45,19 @@
 //! `DUPLICATE_VALUE`. Ids are 18 characters with the object's key prefix and a valid
 //! case-safe suffix.
 //!
+//! # For tests
+//!
+//! - State: [`Emulator::records`], [`Emulator::record`], [`Emulator::find_by_external_id`],
+//!   [`Emulator::insert_record`] (seed data).
+//! - Traffic: [`Emulator::request_log`] ([`LoggedRequest`]: method, path, query, status, body),
+//!   [`Emulator::request_count`], [`Emulator::request_count_matching`],
+//!   [`Emulator::max_in_flight_per_key`] (most concurrent upserts ever seen for one key).
+//! - Failures: [`Emulator::fail_next`] with a [`Failure`]: a status and body (500, 503,
+//!   `UNABLE_TO_LOCK_ROW`, ...), a dropped connection, or a delay; before or after the request
+//!   takes effect; for the next N requests matching a method and path fragment.
+//! - Knobs: [`Emulator::set_commit_latency`], [`Emulator::accept_token`],
+//!   [`Emulator::revoke_token`].
+//!
 //! Behaviours that could not be confirmed against Salesforce are marked "unconfirmed" in the
 //! docs of the item that implements them.
 #![warn(missing_docs)]

@@ -134,18 +134,26 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
         body: body_text,
     };
 
-    let before = state.failures.take(&method, &path, &decoded, false);
-    let mut response = match before {
-        Some(action) => failure_response(action),
-        None => {
-            let response = next.run(req).await;
-            match state.failures.take(&method, &path, &decoded, true) {
-                Some(action) => failure_response(action),
-                None => Some(response),
-            }
+    let response = match state.failures.take(&method, &path, &decoded, false) {
+        Some(FailureAction::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            Some(next.run(req).await)
         }
+        Some(action) => failure_response(action),
+        None => Some(next.run(req).await),
     };
-    let Some(response) = response.as_mut() else {
+    let response = match (
+        response,
+        state.failures.take(&method, &path, &decoded, true),
+    ) {
+        (Some(response), Some(FailureAction::Delay(delay))) => {
+            tokio::time::sleep(delay).await;
+            Some(response)
+        }
+        (Some(_), Some(action)) => failure_response(action),
+        (response, _) => response,
+    };
+    let Some(mut response) = response else {
         tracing::debug!(%method, %path, "sforce-emulator: dropping connection (injected)");
         state.log.push(log);
         if let Some(kill) = kill {
@@ -162,7 +170,7 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
     log.status = response.status().as_u16();
     tracing::debug!(%method, %path, status = log.status, "sforce-emulator request");
     state.log.push(log);
-    std::mem::take(response)
+    response
 }
 
 /// The response of an injected failure; `None` = drop the connection.
@@ -173,6 +181,7 @@ fn failure_response(action: FailureAction) -> Option<Response> {
             Some((status, axum::Json(body)).into_response())
         }
         FailureAction::DropConnection => None,
+        FailureAction::Delay(_) => unreachable!("delays are applied by `observe`"),
     }
 }
 

@@ -172,3 +172,29 @@ async fn request_log_records_method_path_query_status_and_body() {
     emu.clear_request_log();
     assert_eq!(emu.request_count(), 0);
 }
+
+#[tokio::test]
+async fn delay_makes_a_slow_server_for_client_timeouts() {
+    let emu = emulator().await;
+    let api = Api::new(&emu);
+    emu.fail_next(Failure::delay(Duration::from_secs(30)).for_path_containing("uuid__c/slow"));
+    let url = format!(
+        "{}/services/data/v62.0/sobjects/Task/uuid__c/slow",
+        emu.url()
+    );
+    let result = api
+        .http
+        .patch(&url)
+        .bearer_auth(emu.token())
+        .body("{}")
+        .timeout(Duration::from_millis(200))
+        .send()
+        .await;
+    assert!(result.unwrap_err().is_timeout());
+    // Other requests are not held up; a delayed request still completes normally.
+    emu.fail_next(Failure::delay(Duration::from_millis(50)));
+    assert_eq!(
+        api.patch("/sobjects/Task/uuid__c/fast", "{}").await.status,
+        201
+    );
+}
