@@ -156,7 +156,8 @@ impl Session {
                     proactive = true;
                 }
             }
-            if state.current.is_none() && state.flight.is_none() {
+            let usable = state.current.as_ref().is_some_and(|c| !c.is_expired());
+            if !usable && state.flight.is_none() {
                 if let Some(err) = self.cooling_down(&state) {
                     return Err(err);
                 }
