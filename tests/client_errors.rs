@@ -165,6 +165,46 @@ async fn json_parser_error_for_a_wrong_json_type() {
 }
 
 #[tokio::test]
+async fn json_parser_error_for_a_malformed_request_body() {
+    let emu = emulator().await;
+    let err = client(&emu)
+        .request(Method::POST, "sobjects/Task")
+        .body("application/json", r#"{"Subject": "x",,}"#)
+        .send()
+        .await
+        .unwrap_err();
+    assert_api(&err, 400, ErrorCode::JsonParserError, emu.token());
+    assert!(emu.records("Task").is_empty());
+}
+
+#[tokio::test]
+async fn raw_request_refuses_an_authorization_header_before_sending() {
+    let emu = emulator().await;
+    let err = client(&emu)
+        .request(Method::GET, "limits")
+        .header("Authorization", "Bearer other")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    let err = client(&emu)
+        .request(Method::GET, "limits")
+        .header("bad header", "x")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert_eq!(emu.request_count(), 0);
+    let ok = client(&emu)
+        .request(Method::GET, "limits")
+        .header("Sforce-Call-Options", "client=sforce-tests")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
 async fn duplicate_value_from_the_unique_index_on_create() {
     let emu = emulator().await;
     let client = client(&emu);

@@ -1,11 +1,12 @@
 //! The raw request escape hatch: [`Client::request`].
 
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Client;
 use super::request::{Call, Response};
-use crate::error::{RequestContext, Result};
+use crate::error::{Error, RequestContext, Result};
 
 /// A request to any REST resource, built by [`Client::request`].
 #[derive(Debug)]
@@ -25,6 +26,36 @@ impl RawRequest {
     /// Sets a JSON body. A serialization error is reported by [`RawRequest::send`].
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         self.call = self.call.and_then(|call| call.json(body));
+        self
+    }
+
+    /// Sets a body of any content type (e.g. `text/csv`), sent as is.
+    pub fn body(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
+        let bytes = bytes.into();
+        self.call = self.call.map(|mut call| {
+            call.body = Some((bytes, content_type.to_owned()));
+            call
+        });
+        self
+    }
+
+    /// Adds a request header (e.g. `Sforce-Call-Options`, `If-Modified-Since`). `Authorization`
+    /// is managed by the client and refused, as are invalid names or values (reported by
+    /// [`RawRequest::send`]).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.call = self.call.and_then(|mut call| {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::invalid_input(format!("invalid header name {name:?}")))?;
+            if name == AUTHORIZATION {
+                return Err(Error::invalid_input(
+                    "the Authorization header is set by the client",
+                ));
+            }
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| Error::invalid_input(format!("invalid value for header {name}")))?;
+            call.headers.append(name, value);
+            Ok(call)
+        });
         self
     }
 

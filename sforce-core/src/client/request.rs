@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
@@ -22,8 +22,10 @@ pub(crate) struct Call {
     /// Instance-relative path starting with `/`, already percent-encoded; may carry a query.
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
-    /// A JSON body.
-    pub(crate) body: Option<Vec<u8>>,
+    /// The body and its content type.
+    pub(crate) body: Option<(Vec<u8>, String)>,
+    /// Extra headers (never `Authorization`).
+    pub(crate) headers: HeaderMap,
 }
 
 impl Call {
@@ -33,6 +35,7 @@ impl Call {
             path,
             query: Vec::new(),
             body: None,
+            headers: HeaderMap::new(),
         }
     }
 
@@ -45,7 +48,7 @@ impl Call {
     pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
         let bytes = serde_json::to_vec(body)
             .map_err(|err| Error::invalid_input(format!("cannot serialize the body: {err}")))?;
-        self.body = Some(bytes);
+        self.body = Some((bytes, "application/json".to_owned()));
         Ok(self)
     }
 }
@@ -208,9 +211,12 @@ impl Client {
         if !call.query.is_empty() {
             request = request.query(&call.query);
         }
-        if let Some(body) = &call.body {
+        if !call.headers.is_empty() {
+            request = request.headers(call.headers.clone());
+        }
+        if let Some((body, content_type)) = &call.body {
             request = request
-                .header(CONTENT_TYPE, "application/json")
+                .header(CONTENT_TYPE, content_type.as_str())
                 .body(body.clone());
         }
         let response = request
