@@ -494,7 +494,14 @@ async fn dropped_connection_is_a_typed_transport_error() {
         "/services/data/v62.0/sobjects/Task/uuid__c/dropped"
     );
     assert_eq!(err.retry_class(), RetryClass::Ambiguous);
-    assert!(!err.to_string().contains(emu.token()));
+    let text = err.to_string();
+    assert!(!text.contains(emu.token()), "{text}");
+    assert!(
+        text.starts_with(
+            "PATCH /services/data/v62.0/sobjects/Task/uuid__c/dropped: transport error: "
+        ),
+        "{text}"
+    );
 }
 
 #[tokio::test]

@@ -211,7 +211,7 @@ pub enum Error {
     },
     /// The request could not be sent or the response not received (connection refused or
     /// dropped, TLS, protocol error). The request may or may not have been applied.
-    #[error("{context}: transport error: {source}")]
+    #[error("{context}: transport error: {}", SourceChain(source.as_ref()))]
     #[non_exhaustive]
     Transport {
         /// The request.
@@ -259,6 +259,21 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+}
+
+/// An error and its sources, joined by `: ` (a transport error's cause is usually nested).
+struct SourceChain<'a>(&'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for SourceChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut next = self.0.source();
+        while let Some(source) = next {
+            write!(f, ": {source}")?;
+            next = source.source();
+        }
+        Ok(())
+    }
 }
 
 struct DisplayItems<'a>(&'a [ApiErrorItem]);
@@ -338,7 +353,6 @@ impl Error {
     }
 
     /// Maps a `reqwest` error to [`Error::Timeout`] or [`Error::Transport`].
-    #[allow(dead_code)] // used by the client request pipeline
     pub(crate) fn from_reqwest(context: RequestContext, err: reqwest::Error) -> Self {
         if err.is_timeout() {
             Error::Timeout { context }
