@@ -14,8 +14,7 @@ use crate::types::Id;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CreateOutcome {
-    /// The new record's Id.
-    pub id: Id,
+    id: Id,
 }
 
 impl CreateOutcome {
