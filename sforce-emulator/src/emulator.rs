@@ -300,3 +300,16 @@ impl Drop for Emulator {
         let _ = self.shutdown.send(true);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    fn send_sync<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        send_sync::<super::Emulator>();
+        send_sync::<crate::EmulatorBuilder>();
+        send_sync::<crate::Failure>();
+        send_sync::<crate::LoggedRequest>();
+    }
+}

@@ -35,6 +35,9 @@
 //!       "errorCode":"DUPLICATE_VALUE","fields":[]}]
 //! ```
 //!
+//! Only upserts by external ID wait the commit latency; plain creates, updates by Id and
+//! deletes commit at once (creates still check the unique index).
+//!
 //! # Schema and validation
 //!
 //! The schema is describe JSON ([`sforce_core::describe`]): built-in `Task` and `Account`
