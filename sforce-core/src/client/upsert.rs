@@ -267,7 +267,7 @@ impl Client {
         &self,
         key: &UpsertKey,
         body: &B,
-    ) -> impl Future<Output = Result<UpsertOutcome>> + Send + 'static {
+    ) -> impl Future<Output = Result<UpsertOutcome>> + Send + 'static + use<B> {
         self.submit_upsert(key, to_object(body))
     }
 

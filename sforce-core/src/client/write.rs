@@ -345,7 +345,7 @@ impl Client {
         &self,
         key: &UpsertKey,
         body: Result<Map<String, Value>>,
-    ) -> impl Future<Output = Result<UpsertOutcome>> + Send + 'static {
+    ) -> impl Future<Output = Result<UpsertOutcome>> + Send + 'static + use<> {
         let submitted = body.and_then(|body| {
             check_name("sObject", key.sobject())?;
             check_name("field", key.field())?;
