@@ -9,11 +9,22 @@ use super::request::{Call, Response};
 use crate::error::{Error, RequestContext, Result};
 
 /// A request to any REST resource, built by [`Client::request`].
-#[derive(Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RawRequest {
     client: Client,
     call: Result<Call>,
+}
+
+impl std::fmt::Debug for RawRequest {
+    /// Method and path only: headers and body may hold data the caller considers private.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut out = f.debug_struct("RawRequest");
+        match &self.call {
+            Ok(call) => out.field("method", &call.method).field("path", &call.path),
+            Err(err) => out.field("error", err),
+        };
+        out.finish_non_exhaustive()
+    }
 }
 
 impl RawRequest {
@@ -51,8 +62,9 @@ impl RawRequest {
                     "the Authorization header is set by the client",
                 ));
             }
-            let value = HeaderValue::from_str(value)
+            let mut value = HeaderValue::from_str(value)
                 .map_err(|_| Error::invalid_input(format!("invalid value for header {name}")))?;
+            value.set_sensitive(true);
             call.headers.append(name, value);
             Ok(call)
         });
