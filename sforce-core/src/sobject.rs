@@ -356,13 +356,23 @@ impl RecordReader {
     }
 
     /// Reads a field; a missing key reads as `null` (so `Option` fields become `None`).
+    ///
+    /// Salesforce returns Number fields (including number external IDs) as doubles (`123.0`):
+    /// when an integral double does not decode, it is decoded again as an integer, so integer
+    /// field types work.
     pub fn read<T: DeserializeOwned>(&mut self, api_name: &'static str) -> Result<T, DecodeError> {
         let value = self.take(api_name).unwrap_or(Value::Null);
-        serde_json::from_value(value).map_err(|source| DecodeError {
-            sobject: self.sobject,
-            field: Some(api_name),
-            source: source.into(),
-        })
+        let as_integer = integral(&value);
+        serde_json::from_value(value)
+            .or_else(|err| match as_integer {
+                Some(int) => serde_json::from_value(int).map_err(|_| err),
+                None => Err(err),
+            })
+            .map_err(|source| DecodeError {
+                sobject: self.sobject,
+                field: Some(api_name),
+                source: source.into(),
+            })
     }
 
     /// Reads a [`Field`]: missing is `Unchanged`, `null` is `Null`.
@@ -384,6 +394,27 @@ impl RecordReader {
     /// What is left of the record (fields not read, `attributes`).
     pub fn into_rest(self) -> Map<String, Value> {
         self.map
+    }
+}
+
+/// `123.0` as the integer `123`, if the value is an integral double in range.
+fn integral(value: &Value) -> Option<Value> {
+    let Value::Number(n) = value else {
+        return None;
+    };
+    if n.is_i64() || n.is_u64() {
+        return None;
+    }
+    let f = n.as_f64()?;
+    if f.fract() != 0.0 || !f.is_finite() {
+        return None;
+    }
+    if f >= 0.0 && f < u64::MAX as f64 {
+        Some(Value::from(f as u64))
+    } else if f < 0.0 && f >= i64::MIN as f64 {
+        Some(Value::from(f as i64))
+    } else {
+        None
     }
 }
 

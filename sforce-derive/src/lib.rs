@@ -1,2 +1,56 @@
-//! `#[derive(SObject)]` for sforce. Use it through the `sforce` crate.
+//! `#[derive(SObject)]` for sforce. Use it through the `sforce` crate: `#[derive(sforce::SObject)]`.
+//!
+//! The layout follows thiserror's impl crate: [`ast`] is a borrowing view of the input with its
+//! attributes parsed by [`attr`], [`valid`] checks the combinations, [`expand`] generates code.
+//! Every error is collected (one [`syn::Error`] combined from all of them, each with its span), and
+//! a fallback impl of the trait is emitted beside them so one mistake does not cascade into
+//! "trait not implemented" errors everywhere the struct is used.
+#![warn(missing_docs)]
+
 extern crate proc_macro;
+
+mod ast;
+mod attr;
+mod expand;
+mod name;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro::TokenStream;
+
+/// Implements `sforce::SObject` for a struct with named fields and generates typed methods.
+///
+/// ```ignore
+/// #[derive(sforce::SObject)]
+/// #[sobject(name = "Task")]                            // default: the struct name
+/// pub struct CallLog {
+///     #[sobject(id)] pub id: Option<sforce::Id>,        // the record Id: read, never written
+///     #[external_id] #[sobject(rename = "uuid__c")] pub uuid: String,
+///     #[external_id(case_sensitive)] #[sobject(rename = "Code__c")] pub code: Option<String>,
+///     pub description: Option<String>,                  // API name "Description"
+///     pub status: sforce::Field<String>,                // unchanged / null / set
+///     #[sobject(read_only)] pub created_date: Option<sforce::DateTime>,
+///     #[sobject(skip)] pub local_only: u32,             // not mapped; needs Default
+/// }
+/// ```
+///
+/// Container attributes: `#[sobject(name = "ApiName", crate = "path::to::sforce")]`.
+/// Field attributes: `#[sobject(id)]`, `#[sobject(rename = "ApiName")]`, `#[sobject(read_only)]`,
+/// `#[sobject(skip)]`, `#[external_id]`, `#[external_id(case_sensitive)]`.
+///
+/// The default API name of a field is its Rust name in PascalCase (`call_duration_in_seconds` →
+/// `CallDurationInSeconds`); custom fields (`__c`) always need `rename`.
+///
+/// Generated inherent items (with the struct's visibility):
+/// - `upsert(&self, &Client)` when there is exactly one external ID, and `upsert_by_<field>` for
+///   each external ID;
+/// - `get_by_id(&Client, &Id)` and `get_by_<field>(&Client, value)` for each external ID: typed
+///   reads selecting exactly the mapped fields;
+/// - `patch() -> Patch<Self>`, with one `FieldRef` constant per writable field
+///   (`DESCRIPTION`) and one `ExternalIdRef` constant per external ID (`UUID`).
+#[proc_macro_derive(SObject, attributes(sobject, external_id))]
+pub fn derive_sobject(input: TokenStream) -> TokenStream {
+    expand::derive_sobject(input.into()).into()
+}

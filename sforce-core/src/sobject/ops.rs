@@ -1,9 +1,127 @@
-//! Generic operations the generated inherent methods call (through `sforce::__private`).
+//! Operations on typed records: the generic functions the generated inherent methods call
+//! (through `sforce::__private`), [`Patch`]'s writes, and [`Record`] for decoding with serde.
 
-use super::ExternalIdValue;
+use std::fmt;
 
-/// Compile-time check emitted by the derive for each `#[external_id]` field, spanned at the
-/// field's type so a misuse is reported there.
+use serde::de::{Deserialize, Deserializer};
+use serde::{Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use super::{EncodeError, ExternalIdRef, ExternalIdValue, Patch, RecordReader, SObject};
+use crate::client::{Client, UpsertKey, UpsertOutcome};
+use crate::error::{Error, Result};
+use crate::types::Id;
+
+/// Compile-time check for an external ID type.
 #[doc(hidden)]
 #[inline(always)]
 pub const fn __assert_external_id<T: ExternalIdValue + ?Sized>() {}
+
+/// A typed record that (de)serializes with serde: deserializes from a record object through
+/// [`SObject::from_record`] (so it works in any serde input, e.g. `Vec<Record<CallLog>>` for query
+/// results), serializes as the record's write body.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Record<S>(pub S);
+
+impl<S: fmt::Debug> fmt::Debug for Record<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de, S: SObject> Deserialize<'de> for Record<S> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        let map = Map::<String, Value>::deserialize(deserializer)?;
+        S::from_record(&mut RecordReader::new(S::API_NAME, map))
+            .map(Record)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+impl<S: SObject> Serialize for Record<S> {
+    fn serialize<Ser: Serializer>(
+        &self,
+        serializer: Ser,
+    ) -> std::result::Result<Ser::Ok, Ser::Error> {
+        self.0
+            .to_write_body()
+            .map_err(serde::ser::Error::custom)?
+            .serialize(serializer)
+    }
+}
+
+fn encode_error(e: EncodeError) -> Error {
+    Error::invalid_input(e.to_string())
+}
+
+fn missing_key(sobject: &str, field: &str) -> Error {
+    Error::invalid_input(format!(
+        "the external ID {sobject}.{field} has no value: cannot use it as a key"
+    ))
+}
+
+/// Upserts `record` keyed by its external ID `key`, through [`Client::upsert`]
+/// (coalesced and race-free per key). The key field is left out of the body; the Id and
+/// read-only fields never are in it.
+pub async fn upsert<S: SObject, V>(
+    client: &Client,
+    record: &S,
+    key: ExternalIdRef<S, V>,
+) -> Result<UpsertOutcome> {
+    let value = record
+        .external_id(key.api_name())
+        .ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
+    let mut body = record.to_write_body().map_err(encode_error)?;
+    body.retain(|name, _| !name.eq_ignore_ascii_case(key.api_name()));
+    let upsert_key =
+        UpsertKey::new(S::API_NAME, key.api_name(), value).case_sensitive(key.is_case_sensitive());
+    client.upsert(&upsert_key, &body).await
+}
+
+/// Reads the record with this Id, selecting exactly `S`'s mapped fields.
+pub async fn get_by_id<S: SObject>(client: &Client, id: &Id) -> Result<S> {
+    let fields = S::select_fields();
+    let record: Record<S> = client.get(S::API_NAME, id, &fields).await?;
+    Ok(record.0)
+}
+
+/// Reads the record whose external ID `key` is `value`, selecting exactly `S`'s mapped fields.
+pub async fn get_by_external_id<S: SObject, V>(
+    client: &Client,
+    key: ExternalIdRef<S, V>,
+    value: Option<String>,
+) -> Result<S> {
+    let value = value.ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
+    let fields = S::select_fields();
+    let record: Record<S> = client
+        .get_by_external_id(S::API_NAME, key.api_name(), &value, &fields)
+        .await?;
+    Ok(record.0)
+}
+
+impl<S: SObject> Patch<S> {
+    /// Writes the patch to the record with this Id (`PATCH /sobjects/{S}/{id}`).
+    pub async fn update(&self, client: &Client, id: &Id) -> Result<()> {
+        let body = self.body().map_err(encode_error)?;
+        client.update(S::API_NAME, id, body).await
+    }
+
+    /// Upserts the patch keyed by an external ID of `S` (`PATCH /sobjects/{S}/{field}/{value}`),
+    /// through [`Client::upsert`]: concurrent writes to one key are merged field by field.
+    pub async fn upsert<V: ExternalIdValue>(
+        &self,
+        client: &Client,
+        key: ExternalIdRef<S, V>,
+        value: impl Into<V>,
+    ) -> Result<UpsertOutcome> {
+        let value = value
+            .into()
+            .to_external_id()
+            .ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
+        let mut body = self.body().map_err(encode_error)?.clone();
+        body.retain(|name, _| !name.eq_ignore_ascii_case(key.api_name()));
+        let upsert_key = UpsertKey::new(S::API_NAME, key.api_name(), value)
+            .case_sensitive(key.is_case_sensitive());
+        client.upsert(&upsert_key, &body).await
+    }
+}

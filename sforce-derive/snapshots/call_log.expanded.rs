@@ -1,0 +1,146 @@
+#[automatically_derived]
+impl ::sforce::__private::SObject for CallLog {
+    const API_NAME: &'static str = "Task";
+    const FIELDS: &'static [::sforce::__private::FieldMeta] = &[
+        ::sforce::__private::FieldMeta::new("Id", "id").id(),
+        ::sforce::__private::FieldMeta::new("uuid__c", "uuid").external_id(false),
+        ::sforce::__private::FieldMeta::new("Code__c", "code").external_id(true),
+        ::sforce::__private::FieldMeta::new("Description", "description"),
+        ::sforce::__private::FieldMeta::new("Status", "status"),
+        ::sforce::__private::FieldMeta::new(
+            "CallDurationInSeconds",
+            "call_duration_in_seconds",
+        ),
+        ::sforce::__private::FieldMeta::new("CreatedDate", "created_date").read_only(),
+    ];
+    #[inline]
+    fn write_fields(&self, __body: &mut ::sforce::__private::WriteBody) {
+        __body.value("uuid__c", &self.uuid);
+        __body.option("Code__c", &self.code);
+        __body.option("Description", &self.description);
+        __body.field("Status", &self.status);
+        __body.value("CallDurationInSeconds", &self.call_duration_in_seconds);
+    }
+    #[inline]
+    fn from_record(
+        __record: &mut ::sforce::__private::RecordReader,
+    ) -> ::core::result::Result<Self, ::sforce::__private::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            id: __record.read("Id")?,
+            uuid: __record.read("uuid__c")?,
+            code: __record.read("Code__c")?,
+            description: __record.read("Description")?,
+            status: __record.read_field("Status")?,
+            call_duration_in_seconds: __record.read("CallDurationInSeconds")?,
+            created_date: __record.read("CreatedDate")?,
+            local_only: ::core::default::Default::default(),
+        })
+    }
+    #[inline]
+    fn external_id(
+        &self,
+        __api_name: &str,
+    ) -> ::core::option::Option<::std::string::String> {
+        if __api_name.eq_ignore_ascii_case("uuid__c") {
+            let __v = &self.uuid;
+            return ::sforce::__private::ExternalIdValue::to_external_id(__v);
+        }
+        if __api_name.eq_ignore_ascii_case("Code__c") {
+            let __v = &self.code;
+            return ::sforce::__private::ExternalIdValue::to_external_id(__v);
+        }
+        ::core::option::Option::None
+    }
+}
+#[automatically_derived]
+impl CallLog {
+    /// Typed token for `Description`, to write it with [`patch`](Self::patch).
+    pub const DESCRIPTION: ::sforce::__private::FieldRef<Self, String> = ::sforce::__private::FieldRef::__new(
+        "Description",
+    );
+    /// Typed token for `Status`, to write it with [`patch`](Self::patch).
+    pub const STATUS: ::sforce::__private::FieldRef<Self, String> = ::sforce::__private::FieldRef::__new(
+        "Status",
+    );
+    /// Typed token for `CallDurationInSeconds`, to write it with [`patch`](Self::patch).
+    pub const CALL_DURATION_IN_SECONDS: ::sforce::__private::FieldRef<Self, i32> = ::sforce::__private::FieldRef::__new(
+        "CallDurationInSeconds",
+    );
+    /// Typed key for the external ID `uuid__c`, for `Patch::upsert`.
+    pub const UUID: ::sforce::__private::ExternalIdRef<Self, String> = ::sforce::__private::ExternalIdRef::__new(
+        "uuid__c",
+        false,
+    );
+    /// Upserts this record by `uuid__c` (`PATCH Task/uuid__c/<value>`), race-free within this client.
+    #[inline]
+    pub fn upsert_by_uuid<'__a>(
+        &'__a self,
+        client: &'__a ::sforce::__private::Client,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
+    > + use<'__a> {
+        ::sforce::__private::upsert(client, self, Self::UUID)
+    }
+    /// Reads the record whose `uuid__c` is `value`, selecting exactly this struct's fields.
+    #[inline]
+    pub fn get_by_uuid<'__a, __V: ::core::convert::Into<String>>(
+        client: &'__a ::sforce::__private::Client,
+        value: __V,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<Self>,
+    > + use<'__a, __V> {
+        let value: String = value.into();
+        let __v = &value;
+        ::sforce::__private::get_by_external_id(
+            client,
+            Self::UUID,
+            ::sforce::__private::ExternalIdValue::to_external_id(__v),
+        )
+    }
+    /// Typed key for the external ID `Code__c`, for `Patch::upsert`.
+    pub const CODE: ::sforce::__private::ExternalIdRef<Self, String> = ::sforce::__private::ExternalIdRef::__new(
+        "Code__c",
+        true,
+    );
+    /// Upserts this record by `Code__c` (`PATCH Task/Code__c/<value>`), race-free within this client.
+    #[inline]
+    pub fn upsert_by_code<'__a>(
+        &'__a self,
+        client: &'__a ::sforce::__private::Client,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
+    > + use<'__a> {
+        ::sforce::__private::upsert(client, self, Self::CODE)
+    }
+    /// Reads the record whose `Code__c` is `value`, selecting exactly this struct's fields.
+    #[inline]
+    pub fn get_by_code<'__a, __V: ::core::convert::Into<String>>(
+        client: &'__a ::sforce::__private::Client,
+        value: __V,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<Self>,
+    > + use<'__a, __V> {
+        let value: String = value.into();
+        let __v = &value;
+        ::sforce::__private::get_by_external_id(
+            client,
+            Self::CODE,
+            ::sforce::__private::ExternalIdValue::to_external_id(__v),
+        )
+    }
+    /// Reads the record with this Id, selecting exactly this struct's fields.
+    #[inline]
+    pub fn get_by_id<'__a>(
+        client: &'__a ::sforce::__private::Client,
+        id: &'__a ::sforce::__private::Id,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<Self>,
+    > + use<'__a> {
+        ::sforce::__private::get_by_id(client, id)
+    }
+    /// A typed partial write: every field starts unchanged.
+    #[inline]
+    pub fn patch() -> ::sforce::__private::Patch<Self> {
+        ::sforce::__private::Patch::new()
+    }
+}

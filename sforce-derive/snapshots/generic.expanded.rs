@@ -1,0 +1,106 @@
+#[automatically_derived]
+impl<'a, T> ::sforce::__private::SObject for Wrapper<'a, T>
+where
+    T: Clone,
+    Option<T>: ::sforce::__private::Serialize + ::sforce::__private::DeserializeOwned,
+    T: ::sforce::__private::Serialize,
+{
+    const API_NAME: &'static str = "Wrapper";
+    const FIELDS: &'static [::sforce::__private::FieldMeta] = &[
+        ::sforce::__private::FieldMeta::new("Key__c", "key").external_id(false),
+        ::sforce::__private::FieldMeta::new("Value__c", "value"),
+    ];
+    #[inline]
+    fn write_fields(&self, __body: &mut ::sforce::__private::WriteBody) {
+        __body.value("Key__c", &self.key);
+        __body.option("Value__c", &self.value);
+    }
+    #[inline]
+    fn from_record(
+        __record: &mut ::sforce::__private::RecordReader,
+    ) -> ::core::result::Result<Self, ::sforce::__private::DecodeError> {
+        ::core::result::Result::Ok(Self {
+            key: __record.read("Key__c")?,
+            value: __record.read("Value__c")?,
+        })
+    }
+    #[inline]
+    fn external_id(
+        &self,
+        __api_name: &str,
+    ) -> ::core::option::Option<::std::string::String> {
+        if __api_name.eq_ignore_ascii_case("Key__c") {
+            let __v = &self.key;
+            return ::sforce::__private::ExternalIdValue::to_external_id(__v);
+        }
+        ::core::option::Option::None
+    }
+}
+#[automatically_derived]
+impl<'a, T> Wrapper<'a, T>
+where
+    T: Clone,
+    Option<T>: ::sforce::__private::Serialize + ::sforce::__private::DeserializeOwned,
+    T: ::sforce::__private::Serialize,
+{
+    /// Typed token for `Value__c`, to write it with [`patch`](Self::patch).
+    const VALUE: ::sforce::__private::FieldRef<Self, T> = ::sforce::__private::FieldRef::__new(
+        "Value__c",
+    );
+    /// Typed key for the external ID `Key__c`, for `Patch::upsert`.
+    const KEY: ::sforce::__private::ExternalIdRef<Self, std::borrow::Cow<'a, str>> = ::sforce::__private::ExternalIdRef::__new(
+        "Key__c",
+        false,
+    );
+    /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
+    #[inline]
+    fn upsert_by_key<'__a>(
+        &'__a self,
+        client: &'__a ::sforce::__private::Client,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
+    > + use<'__a, 'a, T> {
+        ::sforce::__private::upsert(client, self, Self::KEY)
+    }
+    /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
+    #[inline]
+    fn upsert<'__a>(
+        &'__a self,
+        client: &'__a ::sforce::__private::Client,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
+    > + use<'__a, 'a, T> {
+        ::sforce::__private::upsert(client, self, Self::KEY)
+    }
+    /// Reads the record whose `Key__c` is `value`, selecting exactly this struct's fields.
+    #[inline]
+    fn get_by_key<'__a, __V: ::core::convert::Into<std::borrow::Cow<'a, str>>>(
+        client: &'__a ::sforce::__private::Client,
+        value: __V,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<Self>,
+    > + use<'__a, 'a, __V, T> {
+        let value: std::borrow::Cow<'a, str> = value.into();
+        let __v = &value;
+        ::sforce::__private::get_by_external_id(
+            client,
+            Self::KEY,
+            ::sforce::__private::ExternalIdValue::to_external_id(__v),
+        )
+    }
+    /// Reads the record with this Id, selecting exactly this struct's fields.
+    #[inline]
+    fn get_by_id<'__a>(
+        client: &'__a ::sforce::__private::Client,
+        id: &'__a ::sforce::__private::Id,
+    ) -> impl ::core::future::Future<
+        Output = ::sforce::__private::Result<Self>,
+    > + use<'__a, 'a, T> {
+        ::sforce::__private::get_by_id(client, id)
+    }
+    /// A typed partial write: every field starts unchanged.
+    #[inline]
+    fn patch() -> ::sforce::__private::Patch<Self> {
+        ::sforce::__private::Patch::new()
+    }
+}
