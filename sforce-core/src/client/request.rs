@@ -244,3 +244,39 @@ impl Client {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> RequestContext {
+        RequestContext::new(
+            Method::GET,
+            "/services/data/v62.0/sobjects/Contact/Ext__c/x",
+        )
+    }
+
+    #[test]
+    fn multiple_choices_carry_urls_and_ids() {
+        let body = br#"["/services/data/v60.0/sobjects/Contact/003000000000001AAA","/services/data/v60.0/sobjects/Contact/003000000000002"]"#;
+        match classify_error(ctx(), StatusCode::MULTIPLE_CHOICES, body) {
+            Error::MultipleMatches { urls, ids, .. } => {
+                assert_eq!(urls.len(), 2);
+                let ids: Vec<&str> = ids.iter().map(Id::as_str).collect();
+                assert_eq!(ids, ["003000000000001AAA", "003000000000002"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn error_bodies() {
+        let single = br#"{"errorCode":"NOT_FOUND","message":"gone"}"#;
+        let err = classify_error(ctx(), StatusCode::NOT_FOUND, single);
+        assert_eq!(err.api_code(), Some(&ErrorCode::NotFound));
+        for body in [&b"<html>Bad Gateway</html>"[..], b"[]", b""] {
+            let err = classify_error(ctx(), StatusCode::BAD_GATEWAY, body);
+            assert!(matches!(err, Error::Http { status: 502, .. }), "{err:?}");
+        }
+    }
+}
