@@ -1,0 +1,7 @@
+#[derive(sforce::SObject)]
+enum CallType {
+    Inbound,
+    Outbound,
+}
+
+fn main() {}

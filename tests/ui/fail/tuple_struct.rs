@@ -1,0 +1,4 @@
+#[derive(sforce::SObject)]
+struct CallLog(String, Option<String>);
+
+fn main() {}

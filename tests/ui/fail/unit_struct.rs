@@ -1,0 +1,4 @@
+#[derive(sforce::SObject)]
+struct Nothing;
+
+fn main() {}

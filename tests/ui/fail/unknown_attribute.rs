@@ -1,0 +1,7 @@
+#[derive(sforce::SObject)]
+struct Reading {
+    #[sobject(rename = "Sensor__c", readonly)]
+    sensor: String,
+}
+
+fn main() {}
