@@ -73,22 +73,22 @@ impl CallLog {
     );
     /// Upserts this record by `uuid__c` (`PATCH Task/uuid__c/<value>`), race-free within this client.
     #[inline]
-    pub fn upsert_by_uuid<'__a>(
-        &'__a self,
-        client: &'__a ::sforce::__private::Client,
+    pub fn upsert_by_uuid(
+        &self,
+        client: &::sforce::__private::Client,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
-    > + use<'__a> {
+    > + use<> {
         ::sforce::__private::upsert(client, self, Self::UUID)
     }
     /// Reads the record whose `uuid__c` is `value`, selecting exactly this struct's fields.
     #[inline]
-    pub fn get_by_uuid<'__a, __V: ::core::convert::Into<String>>(
-        client: &'__a ::sforce::__private::Client,
+    pub fn get_by_uuid<__V: ::core::convert::Into<String>>(
+        client: &::sforce::__private::Client,
         value: __V,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<Self>,
-    > + use<'__a, __V> {
+    > + use<__V> {
         let value: String = value.into();
         let __v = &value;
         ::sforce::__private::get_by_external_id(
@@ -104,22 +104,22 @@ impl CallLog {
     );
     /// Upserts this record by `Code__c` (`PATCH Task/Code__c/<value>`), race-free within this client.
     #[inline]
-    pub fn upsert_by_code<'__a>(
-        &'__a self,
-        client: &'__a ::sforce::__private::Client,
+    pub fn upsert_by_code(
+        &self,
+        client: &::sforce::__private::Client,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
-    > + use<'__a> {
+    > + use<> {
         ::sforce::__private::upsert(client, self, Self::CODE)
     }
     /// Reads the record whose `Code__c` is `value`, selecting exactly this struct's fields.
     #[inline]
-    pub fn get_by_code<'__a, __V: ::core::convert::Into<String>>(
-        client: &'__a ::sforce::__private::Client,
+    pub fn get_by_code<__V: ::core::convert::Into<String>>(
+        client: &::sforce::__private::Client,
         value: __V,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<Self>,
-    > + use<'__a, __V> {
+    > + use<__V> {
         let value: String = value.into();
         let __v = &value;
         ::sforce::__private::get_by_external_id(
@@ -130,12 +130,12 @@ impl CallLog {
     }
     /// Reads the record with this Id, selecting exactly this struct's fields.
     #[inline]
-    pub fn get_by_id<'__a>(
-        client: &'__a ::sforce::__private::Client,
-        id: &'__a ::sforce::__private::Id,
+    pub fn get_by_id(
+        client: &::sforce::__private::Client,
+        id: &::sforce::__private::Id,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<Self>,
-    > + use<'__a> {
+    > + use<> {
         ::sforce::__private::get_by_id(client, id)
     }
     /// A typed partial write: every field starts unchanged.

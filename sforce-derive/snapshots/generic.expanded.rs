@@ -54,32 +54,32 @@ where
     );
     /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
     #[inline]
-    fn upsert_by_key<'__a>(
-        &'__a self,
-        client: &'__a ::sforce::__private::Client,
+    fn upsert_by_key(
+        &self,
+        client: &::sforce::__private::Client,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
-    > + use<'__a, 'a, T> {
+    > + use<'a, T> {
         ::sforce::__private::upsert(client, self, Self::KEY)
     }
     /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
     #[inline]
-    fn upsert<'__a>(
-        &'__a self,
-        client: &'__a ::sforce::__private::Client,
+    fn upsert(
+        &self,
+        client: &::sforce::__private::Client,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
-    > + use<'__a, 'a, T> {
+    > + use<'a, T> {
         ::sforce::__private::upsert(client, self, Self::KEY)
     }
     /// Reads the record whose `Key__c` is `value`, selecting exactly this struct's fields.
     #[inline]
-    fn get_by_key<'__a, __V: ::core::convert::Into<std::borrow::Cow<'a, str>>>(
-        client: &'__a ::sforce::__private::Client,
+    fn get_by_key<__V: ::core::convert::Into<std::borrow::Cow<'a, str>>>(
+        client: &::sforce::__private::Client,
         value: __V,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<Self>,
-    > + use<'__a, 'a, __V, T> {
+    > + use<'a, __V, T> {
         let value: std::borrow::Cow<'a, str> = value.into();
         let __v = &value;
         ::sforce::__private::get_by_external_id(
@@ -90,12 +90,12 @@ where
     }
     /// Reads the record with this Id, selecting exactly this struct's fields.
     #[inline]
-    fn get_by_id<'__a>(
-        client: &'__a ::sforce::__private::Client,
-        id: &'__a ::sforce::__private::Id,
+    fn get_by_id(
+        client: &::sforce::__private::Client,
+        id: &::sforce::__private::Id,
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<Self>,
-    > + use<'__a, 'a, T> {
+    > + use<'a, T> {
         ::sforce::__private::get_by_id(client, id)
     }
     /// A typed partial write: every field starts unchanged.

@@ -168,9 +168,10 @@ fn inherent(
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     // Every generic parameter in scope, for `use<..>` on the returned futures (the captures are
     // then the same whatever the edition of the user's crate).
-    // Lifetimes come first in `use<..>`: `'__a`, the struct's lifetimes, then the method's own
-    // type parameter (if any), then the struct's type and const parameters.
-    let mut lifetimes = vec![quote!('__a)];
+    // Lifetimes come first in `use<..>`: the struct's lifetimes, then the method's own type
+    // parameter (if any), then the struct's type and const parameters. The futures borrow
+    // neither `self` nor the client: they can be spawned.
+    let mut lifetimes: Vec<TokenStream> = Vec::new();
     let mut params: Vec<TokenStream> = Vec::new();
     for param in &generics.params {
         match param {
@@ -227,7 +228,7 @@ fn inherent(
         methods.push(quote! {
             #[doc = #doc]
             #[inline]
-            #vis fn #upsert_by<'__a>(&'__a self, client: &'__a #p::Client) -> #outcome {
+            #vis fn #upsert_by(&self, client: &#p::Client) -> #outcome {
                 #upsert_body
             }
         });
@@ -235,7 +236,7 @@ fn inherent(
             methods.push(quote! {
                 #[doc = #doc]
                 #[inline]
-                #vis fn upsert<'__a>(&'__a self, client: &'__a #p::Client) -> #outcome {
+                #vis fn upsert(&self, client: &#p::Client) -> #outcome {
                     #upsert_body
                 }
             });
@@ -248,8 +249,8 @@ fn inherent(
         methods.push(quote! {
             #[doc = #doc]
             #[inline]
-            #vis fn #get_by<'__a, __V: ::core::convert::Into<#vt>>(
-                client: &'__a #p::Client,
+            #vis fn #get_by<__V: ::core::convert::Into<#vt>>(
+                client: &#p::Client,
                 value: __V,
             ) -> impl ::core::future::Future<Output = #p::Result<Self>> + use<#(#lifetimes,)* __V, #(#params),*> {
                 let value: #vt = value.into();
@@ -266,9 +267,9 @@ fn inherent(
             #(#methods)*
             /// Reads the record with this Id, selecting exactly this struct's fields.
             #[inline]
-            #vis fn get_by_id<'__a>(
-                client: &'__a #p::Client,
-                id: &'__a #p::Id,
+            #vis fn get_by_id(
+                client: &#p::Client,
+                id: &#p::Id,
             ) -> impl ::core::future::Future<Output = #p::Result<Self>> + use<#(#lifetimes,)* #(#params),*> {
                 #p::get_by_id(client, id)
             }

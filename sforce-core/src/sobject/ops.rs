@@ -2,6 +2,9 @@
 //! (through `sforce::__private`), [`Patch`]'s writes, and [`Record`] for decoding with serde.
 
 use std::fmt;
+use std::future::Future;
+
+use futures::future::{self, Either};
 
 use serde::de::{Deserialize, Deserializer};
 use serde::{Serialize, Serializer};
@@ -60,14 +63,12 @@ fn missing_key(sobject: &str, field: &str) -> Error {
     ))
 }
 
-/// Upserts `record` keyed by its external ID `key`, through [`Client::upsert`]
-/// (coalesced and race-free per key). The key field is left out of the body; the Id and
+/// The key and body of a typed upsert: the key field is left out of the body; the Id and
 /// read-only fields never are in it.
-pub async fn upsert<S: SObject, V>(
-    client: &Client,
+fn prepare_upsert<S: SObject, V>(
     record: &S,
     key: ExternalIdRef<S, V>,
-) -> Result<UpsertOutcome> {
+) -> Result<(UpsertKey, Map<String, Value>)> {
     let value = record
         .external_id(key.api_name())
         .ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
@@ -75,28 +76,52 @@ pub async fn upsert<S: SObject, V>(
     body.retain(|name, _| !name.eq_ignore_ascii_case(key.api_name()));
     let upsert_key =
         UpsertKey::new(S::API_NAME, key.api_name(), value).case_sensitive(key.is_case_sensitive());
-    client.upsert(&upsert_key, &body).await
+    Ok((upsert_key, body))
 }
 
-/// Reads the record with this Id, selecting exactly `S`'s mapped fields.
-pub async fn get_by_id<S: SObject>(client: &Client, id: &Id) -> Result<S> {
-    let fields = S::select_fields();
-    let record: Record<S> = client.get(S::API_NAME, id, &fields).await?;
-    Ok(record.0)
+/// Upserts `record` keyed by its external ID `key`, through [`Client::upsert`] (coalesced and
+/// race-free per key).
+///
+/// The body is built and the write submitted when this is called; the returned future does not
+/// borrow `record` or `client` (it can be spawned).
+pub fn upsert<S: SObject, V>(
+    client: &Client,
+    record: &S,
+    key: ExternalIdRef<S, V>,
+) -> impl Future<Output = Result<UpsertOutcome>> + use<S, V> {
+    match prepare_upsert(record, key) {
+        Ok((key, body)) => Either::Left(client.upsert(&key, &body)),
+        Err(e) => Either::Right(future::ready(Err(e))),
+    }
+}
+
+/// Reads the record with this Id, selecting exactly `S`'s mapped fields. The future owns a
+/// clone of the client (cheap) and of the Id.
+pub fn get_by_id<S: SObject>(client: &Client, id: &Id) -> impl Future<Output = Result<S>> + use<S> {
+    let client = client.clone();
+    let id = id.clone();
+    async move {
+        let fields = S::select_fields();
+        let record: Record<S> = client.get(S::API_NAME, &id, &fields).await?;
+        Ok(record.0)
+    }
 }
 
 /// Reads the record whose external ID `key` is `value`, selecting exactly `S`'s mapped fields.
-pub async fn get_by_external_id<S: SObject, V>(
+pub fn get_by_external_id<S: SObject, V>(
     client: &Client,
     key: ExternalIdRef<S, V>,
     value: Option<String>,
-) -> Result<S> {
-    let value = value.ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
-    let fields = S::select_fields();
-    let record: Record<S> = client
-        .get_by_external_id(S::API_NAME, key.api_name(), &value, &fields)
-        .await?;
-    Ok(record.0)
+) -> impl Future<Output = Result<S>> + use<S, V> {
+    let client = client.clone();
+    async move {
+        let value = value.ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
+        let fields = S::select_fields();
+        let record: Record<S> = client
+            .get_by_external_id(S::API_NAME, key.api_name(), &value, &fields)
+            .await?;
+        Ok(record.0)
+    }
 }
 
 impl<S: SObject> Patch<S> {
