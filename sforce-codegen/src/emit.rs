@@ -32,9 +32,9 @@ pub(crate) fn code(text: &str) -> String {
     }
 }
 
-/// `#[doc]` attributes for paragraphs (separated by an empty doc line). Lines are trimmed so no
+/// Doc comment lines for paragraphs (separated by an empty line), wrapped and trimmed so no
 /// paragraph can turn into an indented code block.
-pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
+fn doc_lines(paragraphs: &[String]) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for p in paragraphs {
         let para: Vec<String> = p
@@ -42,7 +42,6 @@ pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
             .map(str::trim)
             .filter(|l| !l.is_empty())
             .flat_map(|l| wrap(l, DOC_WIDTH))
-            .map(|l| format!(" {l}"))
             .collect();
         if para.is_empty() {
             continue;
@@ -52,7 +51,61 @@ pub(crate) fn doc_attrs(paragraphs: &[String]) -> TokenStream {
         }
         lines.extend(para);
     }
-    quote!( #( #[doc = #lines] )* )
+    lines
+}
+
+/// The doc comments of one file, kept out of the token stream.
+///
+/// Parsing is the expensive part of formatting, and doc attributes are most of the lines: each
+/// doc block goes through syn and prettyplease as one short marker attribute (`///<N>`), which
+/// [`finish`] replaces with the real `///` lines. A marker cannot clash with real text, whose
+/// lines always start with a space and never contain an unescaped `<`.
+///
+/// Likewise [`block`](Docs::block) keeps text that is already formatted (macro invocations, which
+/// prettyplease would only fill into long lines) out of the token stream.
+#[derive(Default)]
+pub(crate) struct Docs(Vec<Vec<String>>, Vec<String>);
+
+impl Docs {
+    /// A `#[doc]` marker attribute standing for these paragraphs.
+    pub(crate) fn attr(&mut self, paragraphs: &[String]) -> TokenStream {
+        let lines = doc_lines(paragraphs);
+        if lines.is_empty() {
+            return TokenStream::new();
+        }
+        let marker = format!("<{}>", self.0.len());
+        self.0.push(lines);
+        quote!(#[doc = #marker])
+    }
+
+    /// A marker item standing for `text`, which is inserted verbatim at the top level.
+    pub(crate) fn block(&mut self, text: String) -> TokenStream {
+        let index = proc_macro2::Literal::usize_unsuffixed(self.1.len());
+        self.1.push(text);
+        quote!(__sforce_codegen_block!(#index);)
+    }
+
+    /// The text of a block marker line (`__sforce_codegen_block!(N);`), if it is one.
+    fn block_text(&self, line: &str) -> Option<&str> {
+        let index: usize = line
+            .strip_prefix("__sforce_codegen_block!(")?
+            .strip_suffix(");")?
+            .parse()
+            .ok()?;
+        self.1.get(index).map(String::as_str)
+    }
+
+    /// The doc lines for a marker line (`    ///<N>`), if it is one.
+    fn expand<'a>(&'a self, line: &'a str) -> Option<(&'a str, &'a [String])> {
+        let trimmed = line.trim_start();
+        let index: usize = trimmed
+            .strip_prefix("///<")?
+            .strip_suffix('>')?
+            .parse()
+            .ok()?;
+        let indent = &line[..line.len() - trimmed.len()];
+        self.0.get(index).map(|l| (indent, l.as_slice()))
+    }
 }
 
 /// Doc comment text width (the `///` and indentation come on top).
@@ -77,9 +130,10 @@ fn wrap(line: &str, width: usize) -> Vec<String> {
     out
 }
 
-/// prettyplease puts no blank lines between items; add them after every top-level item and
-/// between the members of `impl` blocks, as rustfmt-formatted hand-written code has them.
-fn space_items(src: &str) -> String {
+/// Finishes prettyplease output: expands the doc markers of [`Docs`], and adds the blank lines
+/// prettyplease leaves out (after every top-level item, between the members of `impl` blocks) as
+/// rustfmt-formatted hand-written code has them.
+fn finish(src: &str, docs: &Docs) -> String {
     let lines: Vec<&str> = src.lines().collect();
     let group = |l: &str| {
         if l.starts_with("//!") {
@@ -94,8 +148,27 @@ fn space_items(src: &str) -> String {
     };
     let mut out = String::with_capacity(src.len() + src.len() / 16);
     for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
+        if let Some(text) = docs.block_text(line) {
+            out.push_str(text);
+        } else {
+            match docs.expand(line) {
+                Some((indent, doc)) => {
+                    for l in doc {
+                        out.push_str(indent);
+                        out.push_str("///");
+                        if !l.is_empty() {
+                            out.push(' ');
+                            out.push_str(l);
+                        }
+                        out.push('\n');
+                    }
+                }
+                None => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
         let Some(next) = lines.get(i + 1) else { break };
         let top_level_end = (*line == "}" || line.ends_with(';')) && !line.starts_with(' ');
         let member_end = (*line == "    }" || *line == "    ];" || line.starts_with("    type "))
@@ -127,12 +200,12 @@ fn field_order(a: &FieldSpec, b: &FieldSpec) -> std::cmp::Ordering {
 }
 
 /// Formats generated tokens with prettyplease.
-fn format(tokens: TokenStream, object: &str) -> Result<String> {
+fn format(tokens: TokenStream, object: &str, docs: &Docs) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
         object: object.to_owned(),
         message: e.to_string(),
     })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    Ok(finish(&prettyplease::unparse(&file), docs))
 }
 
 /// Kinds whose `Default` exists, so a struct whose required fields are all of these kinds can
@@ -190,6 +263,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
     reserved.push(type_name);
     let enum_names = names::assign(picklist_fields.iter().copied(), Case::Pascal, &reserved);
 
+    let mut doc_table = Docs::default();
     let mut field_tokens = Vec::with_capacity(fields.len());
     let mut enum_tokens = Vec::new();
     let mut derive_default = true;
@@ -197,7 +271,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         let kind = Kind::of(&f.field_type);
         let enum_ident = enum_names.get(&f.name).map(|n| format_ident!("{}", n));
         if let Some(ident) = &enum_ident {
-            enum_tokens.push(picklist_enum(&obj.name, f, ident));
+            enum_tokens.push(picklist_enum(&obj.name, f, ident, &mut doc_table));
         }
         let read_only = kind.is_compound() || (!f.createable && !f.updateable);
         let external = types::external_key(f, kind, read_only);
@@ -224,7 +298,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
             docs.push(escape_md(help));
         }
         docs.extend(types::notes(f, kind, read_only));
-        let docs = doc_attrs(&docs);
+        let docs = doc_table.attr(&docs);
         let mut attrs = Vec::new();
         if kind == Kind::Id && f.name == "Id" {
             attrs.push(quote!(#[sobject(id)]));
@@ -256,7 +330,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         header.push_str(&format!(", Id prefix {}", code(prefix)));
     }
     header.push('.');
-    let struct_docs = doc_attrs(&[escape_md(&obj.label), header]);
+    let struct_docs = doc_table.attr(&[escape_md(&obj.label), header]);
     let module_doc = format!(
         " `{}` ({}): generated by sforce-codegen. Do not edit; regenerate instead.",
         obj.name,
@@ -277,7 +351,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
 
         #( #enum_tokens )*
     };
-    format(tokens, &obj.name)
+    format(tokens, &obj.name, &doc_table)
 }
 
 /// The source of `mod.rs`: module declarations, re-exports of the structs, and the shared types.
@@ -296,22 +370,17 @@ pub(crate) fn mod_file(objects: &[(String, String, String)]) -> Result<String> {
         .iter()
         .map(|(_, _, t)| format_ident!("{}", t))
         .collect();
-    let support: syn::File =
-        syn::parse_str(crate::support::SUPPORT).map_err(|e| Error::Internal {
-            object: "mod.rs".to_owned(),
-            message: e.to_string(),
-        })?;
-    let support_items = &support.items;
     let tokens = quote! {
         #![doc = #doc]
 
         #( pub mod #modules; )*
 
         #( pub use self::#modules::#types; )*
-
-        #( #support_items )*
     };
-    format(tokens, "mod.rs")
+    let mut out = format(tokens, "mod.rs", &Docs::default())?;
+    out.push('\n');
+    out.push_str(crate::support::SUPPORT.trim_start());
+    Ok(out)
 }
 
 /// Module and type names for every object: `(api name, module, type)`, sorted by API name.

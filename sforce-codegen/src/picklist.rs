@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::doc_attrs;
+use crate::emit::Docs;
 use crate::input::{FieldSpec, PicklistValue};
 use crate::names::{self, Case};
 
@@ -23,7 +23,12 @@ fn active_values(field: &FieldSpec) -> Vec<&PicklistValue> {
 }
 
 /// Generates the enum `ident` for a picklist or multipicklist field of `object`.
-pub(crate) fn picklist_enum(object: &str, field: &FieldSpec, ident: &syn::Ident) -> TokenStream {
+pub(crate) fn picklist_enum(
+    object: &str,
+    field: &FieldSpec,
+    ident: &syn::Ident,
+    docs: &mut Docs,
+) -> TokenStream {
     let values = active_values(field);
     let bases: std::collections::BTreeSet<String> =
         values.iter().map(|v| names::pascal(&v.value)).collect();
@@ -55,16 +60,41 @@ pub(crate) fn picklist_enum(object: &str, field: &FieldSpec, ident: &syn::Ident)
             if v.default_value {
                 line.push_str(", the default");
             }
-            doc_attrs(&[line])
+            docs.attr(&[line])
         })
         .collect();
 
+    // Default: the describe's active default value, else the first active value.
+    let default_index = values
+        .iter()
+        .position(|v| v.default_value)
+        .or(if values.is_empty() { None } else { Some(0) });
+    let (default, default_doc) = match default_index {
+        Some(i) if values[i].default_value => (
+            format!("Self::{}", variant_idents[i]),
+            format!(
+                "`Default` is the picklist's default, [`{ident}::{}`].",
+                variant_idents[i]
+            ),
+        ),
+        Some(i) => (
+            format!("Self::{}", variant_idents[i]),
+            format!(
+                "`Default` is the first value, [`{ident}::{}`] (the picklist declares no default).",
+                variant_idents[i]
+            ),
+        ),
+        None => (
+            format!("Self::{fallback}(String::new())"),
+            "`Default` is an empty fallback value (the picklist had no active values).".to_owned(),
+        ),
+    };
     let restriction = if field.restricted_picklist {
         "Restricted: Salesforce rejects values outside the list when writing."
     } else {
         "Unrestricted: Salesforce accepts other values too."
     };
-    let type_doc = doc_attrs(&[
+    let type_doc = docs.attr(&[
         format!(
             "Values of picklist `{object}.{}` ({}).",
             field.name,
@@ -73,53 +103,17 @@ pub(crate) fn picklist_enum(object: &str, field: &FieldSpec, ident: &syn::Ident)
         format!(
             "{restriction} Values that were not active when this code was generated arrive as \
              [`{ident}::{fallback}`]; build values from text with `From<&str>`, which maps known \
-             values to their variant."
+             values to their variant. {default_doc}"
         ),
     ]);
 
-    // Default: the describe's active default value, else the first active value.
-    let default_body = match values
-        .iter()
-        .position(|v| v.default_value)
-        .or(if values.is_empty() { None } else { Some(0) })
-    {
-        Some(i) => {
-            let v = &variant_idents[i];
-            quote!(Self::#v)
-        }
-        None => quote!(Self::#fallback(String::new())),
-    };
-    let default_doc = doc_attrs(&[if values.iter().any(|v| v.default_value) {
-        "The picklist's default value.".to_owned()
-    } else if values.is_empty() {
-        "An empty fallback value (the picklist had no active values).".to_owned()
-    } else {
-        "The first value (the picklist declares no default).".to_owned()
-    }]);
-
-    // A match with only the catch-all arm would be flagged by clippy in the user's crate.
-    let (from_str_body, from_string_body) = if values.is_empty() {
-        (
-            quote!(Self::#fallback(value.to_owned())),
-            quote!(Self::#fallback(value)),
-        )
-    } else {
-        (
-            quote! {
-                match value {
-                    #( #wire => Self::#variant_idents, )*
-                    other => Self::#fallback(other.to_owned()),
-                }
-            },
-            quote! {
-                match value.as_str() {
-                    #( #wire => Self::#variant_idents, )*
-                    _ => Self::#fallback(value),
-                }
-            },
-        )
-    };
-    let serde = quote!(::sforce::__private::serde);
+    let mut call = format!("super::picklist! {{\n    {ident}, {fallback}, default = {default},\n");
+    for (variant, value) in variant_idents.iter().zip(&wire) {
+        let literal = proc_macro2::Literal::string(value);
+        call.push_str(&format!("    {variant} = {literal},\n"));
+    }
+    call.push_str("}\n");
+    let call = docs.block(call);
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -129,72 +123,6 @@ pub(crate) fn picklist_enum(object: &str, field: &FieldSpec, ident: &syn::Ident)
             #fallback(String),
         }
 
-        impl #ident {
-            /// The values known when this code was generated, in describe order.
-            pub const KNOWN: &'static [#ident] = &[ #( #ident::#variant_idents ),* ];
-
-            /// The API value, as sent to and read from Salesforce.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variant_idents => #wire, )*
-                    Self::#fallback(value) => value.as_str(),
-                }
-            }
-
-            /// `false` for the fallback variant.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#fallback(_))
-            }
-        }
-
-        impl Default for #ident {
-            #default_doc
-            fn default() -> Self {
-                #default_body
-            }
-        }
-
-        impl From<&str> for #ident {
-            fn from(value: &str) -> Self {
-                #from_str_body
-            }
-        }
-
-        impl From<String> for #ident {
-            fn from(value: String) -> Self {
-                #from_string_body
-            }
-        }
-
-        impl AsRef<str> for #ident {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
-        }
-
-        impl ::core::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::core::str::FromStr for #ident {
-            type Err = ::core::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-
-        impl #serde::Serialize for #ident {
-            fn serialize<S: #serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> #serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <String as #serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
+        #call
     }
 }

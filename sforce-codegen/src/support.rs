@@ -1,8 +1,105 @@
 //! The shared types every generated `mod.rs` carries, so generated code needs nothing beyond the
 //! `sforce` crate: `JsonValue`, `MultiPicklist<T>`, `Address`, `Location`, `Base64Blob`.
 
-/// Rust source appended to every generated `mod.rs` (formatted with the rest).
+/// Rust source appended verbatim to every generated `mod.rs`. It is formatted by hand (as
+/// rustfmt would), because prettyplease cannot lay out the body of a `macro_rules!`.
 pub(crate) const SUPPORT: &str = r#"
+/// Implements a generated picklist enum: `KNOWN`, `as_str`, `is_known`, `Default`, the
+/// conversions from text (`From<&str>`, `From<String>`, `FromStr`; unknown values go to the
+/// fallback variant), `AsRef<str>`, `Display`, and serde as the API value.
+///
+/// Arguments: the enum, its fallback variant, the default value, then `Variant = "API value",`
+/// for each known value.
+macro_rules! picklist {
+    (
+        $ty:ident, $fallback:ident, default = $default:expr,
+        $($variant:ident = $wire:literal,)*
+    ) => {
+        impl $ty {
+            /// The values known when this code was generated, in describe order.
+            pub const KNOWN: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// The API value, as sent to and read from Salesforce.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$fallback(value) => value.as_str(),
+                }
+            }
+
+            /// `false` for the fallback variant.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::$fallback(_))
+            }
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                $default
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                $(if value == $wire {
+                    return Self::$variant;
+                })*
+                Self::$fallback(value.to_owned())
+            }
+        }
+
+        impl From<String> for $ty {
+            fn from(value: String) -> Self {
+                let known = Self::from(value.as_str());
+                if known.is_known() {
+                    known
+                } else {
+                    Self::$fallback(value)
+                }
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for $ty {
+            type Err = ::core::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::sforce::__private::serde::Serialize for $ty {
+            fn serialize<S: ::sforce::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::sforce::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::from)
+            }
+        }
+    };
+}
+
+pub(crate) use picklist;
 /// Raw JSON, for fields whose Salesforce type has no fixed shape (`anyType`, `complexvalue`,
 /// `json`) or was unknown to sforce-codegen.
 pub type JsonValue = ::sforce::__private::serde_json::Value;
@@ -169,10 +266,16 @@ impl<'de> ::sforce::__private::serde::Deserialize<'de> for NumberKey {
     fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <JsonValue as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
+        let value =
+            <JsonValue as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
         value
             .as_i64()
-            .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+            .or_else(|| {
+                value
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
             .map(NumberKey)
             .ok_or_else(|| {
                 <D::Error as ::sforce::__private::serde::de::Error>::custom(
@@ -218,7 +321,9 @@ fn base64_encode(bytes: &[u8]) -> String {
         let n = (u32::from(chunk[0]) << 16) | (u32::from(b1) << 8) | u32::from(b2);
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(char::from(BASE64_ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+                out.push(char::from(
+                    BASE64_ALPHABET[((n >> (18 - 6 * i)) & 63) as usize],
+                ));
             } else {
                 out.push('=');
             }
@@ -230,7 +335,11 @@ fn base64_encode(bytes: &[u8]) -> String {
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
     let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.trim_end_matches('=').bytes().filter(|c| !c.is_ascii_whitespace()) {
+    for c in text
+        .trim_end_matches('=')
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace())
+    {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
@@ -267,7 +376,10 @@ impl<'de> ::sforce::__private::serde::Deserialize<'de> for Base64Blob {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         let text = <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
-        if text.starts_with("/services/") || text.starts_with("https://") || text.starts_with("http://") {
+        if text.starts_with("/services/")
+            || text.starts_with("https://")
+            || text.starts_with("http://")
+        {
             return Ok(Base64Blob::Url(text));
         }
         base64_decode(&text).map(Base64Blob::Bytes).ok_or_else(|| {
@@ -278,3 +390,13 @@ impl<'de> ::sforce::__private::serde::Deserialize<'de> for Base64Blob {
     }
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn support_code_parses() {
+        let file: syn::File = syn::parse_str(super::SUPPORT).unwrap();
+        assert!(file.items.len() > 10);
+        assert!(super::SUPPORT.starts_with('\n') && super::SUPPORT.ends_with("}\n"));
+    }
+}

@@ -140,7 +140,8 @@ pub struct Account {
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Type::Unknown`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the first value, [`Type::Prospect`]
+/// (the picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
     /// `Prospect`
@@ -155,97 +156,10 @@ pub enum Type {
     Unknown(String),
 }
 
-impl Type {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Type] = &[
-        Type::Prospect,
-        Type::CustomerDirect,
-        Type::CustomerChannel,
-        Type::Other,
-    ];
-
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prospect => "Prospect",
-            Self::CustomerDirect => "Customer - Direct",
-            Self::CustomerChannel => "Customer - Channel",
-            Self::Other => "Other",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl Default for Type {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::Prospect
-    }
-}
-
-impl From<&str> for Type {
-    fn from(value: &str) -> Self {
-        match value {
-            "Prospect" => Self::Prospect,
-            "Customer - Direct" => Self::CustomerDirect,
-            "Customer - Channel" => Self::CustomerChannel,
-            "Other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Type {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Prospect" => Self::Prospect,
-            "Customer - Direct" => Self::CustomerDirect,
-            "Customer - Channel" => Self::CustomerChannel,
-            "Other" => Self::Other,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl AsRef<str> for Type {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Type {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Type {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Type {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Type, Unknown, default = Self::Prospect,
+    Prospect = "Prospect",
+    CustomerDirect = "Customer - Direct",
+    CustomerChannel = "Customer - Channel",
+    Other = "Other",
 }

@@ -361,7 +361,8 @@ pub struct Everything {
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Colors::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the first value, [`Colors::Red`]
+/// (the picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Colors {
     /// `Red`
@@ -374,181 +375,35 @@ pub enum Colors {
     Other(String),
 }
 
-impl Colors {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Colors] = &[Colors::Red, Colors::Green, Colors::Blue];
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Red => "Red",
-            Self::Green => "Green",
-            Self::Blue => "Blue",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Colors {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::Red
-    }
-}
-
-impl From<&str> for Colors {
-    fn from(value: &str) -> Self {
-        match value {
-            "Red" => Self::Red,
-            "Green" => Self::Green,
-            "Blue" => Self::Blue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Colors {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Red" => Self::Red,
-            "Green" => Self::Green,
-            "Blue" => Self::Blue,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for Colors {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Colors {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Colors {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Colors {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Colors {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Colors, Other, default = Self::Red,
+    Red = "Red",
+    Green = "Green",
+    Blue = "Blue",
 }
 
 /// Values of picklist `Everything__c.Empty__c` (No Active Values).
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Empty::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is an empty fallback value (the
+/// picklist had no active values).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Empty {
     /// A value not in the list when this code was generated.
     Other(String),
 }
 
-impl Empty {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Empty] = &[];
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Empty {
-    /// An empty fallback value (the picklist had no active values).
-    fn default() -> Self {
-        Self::Other(String::new())
-    }
-}
-
-impl From<&str> for Empty {
-    fn from(value: &str) -> Self {
-        Self::Other(value.to_owned())
-    }
-}
-
-impl From<String> for Empty {
-    fn from(value: String) -> Self {
-        Self::Other(value)
-    }
-}
-
-impl AsRef<str> for Empty {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Empty {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Empty {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Empty {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Empty {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Empty, Other, default = Self::Other(String::new()),
 }
 
 /// Values of picklist `Everything__c.Mood__c` (Mood (unrestricted)).
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Mood::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the first value, [`Mood::Happy`]
+/// (the picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Mood {
     /// `Happy`
@@ -559,94 +414,18 @@ pub enum Mood {
     Other(String),
 }
 
-impl Mood {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Mood] = &[Mood::Happy, Mood::Sad];
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Happy => "Happy",
-            Self::Sad => "Sad",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Mood {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::Happy
-    }
-}
-
-impl From<&str> for Mood {
-    fn from(value: &str) -> Self {
-        match value {
-            "Happy" => Self::Happy,
-            "Sad" => Self::Sad,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Mood {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Happy" => Self::Happy,
-            "Sad" => Self::Sad,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for Mood {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Mood {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Mood {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Mood {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Mood {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Mood, Other, default = Self::Happy,
+    Happy = "Happy",
+    Sad = "Sad",
 }
 
 /// Values of picklist `Everything__c.Stage__c` (Stage (restricted)).
 ///
 /// Restricted: Salesforce rejects values outside the list when writing. Values that were not
 /// active when this code was generated arrive as [`Stage::Unknown`]; build values from text
-/// with `From<&str>`, which maps known values to their variant.
+/// with `From<&str>`, which maps known values to their variant. `Default` is the picklist's
+/// default, [`Stage::New`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Stage {
     /// `New`, the default
@@ -673,130 +452,26 @@ pub enum Stage {
     Unknown(String),
 }
 
-impl Stage {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Stage] = &[
-        Stage::New,
-        Stage::InProgress,
-        Stage::InProgress2,
-        Stage::Done,
-        Stage::V1_10,
-        Stage::NA,
-        Stage::Other,
-        Stage::Self_,
-        Stage::Fn,
-        Stage::WithTick,
-    ];
-
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::New => "New",
-            Self::InProgress => "In Progress",
-            Self::InProgress2 => "In-Progress",
-            Self::Done => "Done",
-            Self::V1_10 => "1-10",
-            Self::NA => "N/A",
-            Self::Other => "Other",
-            Self::Self_ => "Self",
-            Self::Fn => "fn",
-            Self::WithTick => "with `tick`",
-            Self::Unknown(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-
-impl Default for Stage {
-    /// The picklist's default value.
-    fn default() -> Self {
-        Self::New
-    }
-}
-
-impl From<&str> for Stage {
-    fn from(value: &str) -> Self {
-        match value {
-            "New" => Self::New,
-            "In Progress" => Self::InProgress,
-            "In-Progress" => Self::InProgress2,
-            "Done" => Self::Done,
-            "1-10" => Self::V1_10,
-            "N/A" => Self::NA,
-            "Other" => Self::Other,
-            "Self" => Self::Self_,
-            "fn" => Self::Fn,
-            "with `tick`" => Self::WithTick,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Stage {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "New" => Self::New,
-            "In Progress" => Self::InProgress,
-            "In-Progress" => Self::InProgress2,
-            "Done" => Self::Done,
-            "1-10" => Self::V1_10,
-            "N/A" => Self::NA,
-            "Other" => Self::Other,
-            "Self" => Self::Self_,
-            "fn" => Self::Fn,
-            "with `tick`" => Self::WithTick,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl AsRef<str> for Stage {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Stage {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Stage {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Stage {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Stage {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Stage, Unknown, default = Self::New,
+    New = "New",
+    InProgress = "In Progress",
+    InProgress2 = "In-Progress",
+    Done = "Done",
+    V1_10 = "1-10",
+    NA = "N/A",
+    Other = "Other",
+    Self_ = "Self",
+    Fn = "fn",
+    WithTick = "with `tick`",
 }
 
 /// Values of picklist `Everything__c.Type__c` (Custom Type).
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Type::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the first value, [`Type::A`] (the
+/// picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Type {
     /// `A`
@@ -807,85 +482,8 @@ pub enum Type {
     Other(String),
 }
 
-impl Type {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Type] = &[Type::A, Type::B];
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::B => "B",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Type {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::A
-    }
-}
-
-impl From<&str> for Type {
-    fn from(value: &str) -> Self {
-        match value {
-            "A" => Self::A,
-            "B" => Self::B,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Type {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "A" => Self::A,
-            "B" => Self::B,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for Type {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Type {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Type {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Type {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Type, Other, default = Self::A,
+    A = "A",
+    B = "B",
 }

@@ -30,7 +30,8 @@ pub struct Invoice {
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`OptionC::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the first value, [`OptionC::A`]
+/// (the picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OptionC {
     /// `A`
@@ -41,85 +42,8 @@ pub enum OptionC {
     Other(String),
 }
 
-impl OptionC {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [OptionC] = &[OptionC::A, OptionC::B];
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::B => "B",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for OptionC {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::A
-    }
-}
-
-impl From<&str> for OptionC {
-    fn from(value: &str) -> Self {
-        match value {
-            "A" => Self::A,
-            "B" => Self::B,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for OptionC {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "A" => Self::A,
-            "B" => Self::B,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for OptionC {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for OptionC {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for OptionC {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for OptionC {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for OptionC {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    OptionC, Other, default = Self::A,
+    A = "A",
+    B = "B",
 }

@@ -32,7 +32,8 @@ pub struct InvoiceC {
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Invoice::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the first value,
+/// [`Invoice::Credit`] (the picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Invoice {
     /// `Credit`
@@ -43,85 +44,8 @@ pub enum Invoice {
     Other(String),
 }
 
-impl Invoice {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Invoice] = &[Invoice::Credit, Invoice::Debit];
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Credit => "Credit",
-            Self::Debit => "Debit",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Invoice {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::Credit
-    }
-}
-
-impl From<&str> for Invoice {
-    fn from(value: &str) -> Self {
-        match value {
-            "Credit" => Self::Credit,
-            "Debit" => Self::Debit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Invoice {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Credit" => Self::Credit,
-            "Debit" => Self::Debit,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for Invoice {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Invoice {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Invoice {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Invoice {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Invoice {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Invoice, Other, default = Self::Credit,
+    Credit = "Credit",
+    Debit = "Debit",
 }

@@ -14,6 +14,102 @@ pub use self::invoice_c::InvoiceC;
 pub use self::match_::Match;
 pub use self::task::Task;
 
+/// Implements a generated picklist enum: `KNOWN`, `as_str`, `is_known`, `Default`, the
+/// conversions from text (`From<&str>`, `From<String>`, `FromStr`; unknown values go to the
+/// fallback variant), `AsRef<str>`, `Display`, and serde as the API value.
+///
+/// Arguments: the enum, its fallback variant, the default value, then `Variant = "API value",`
+/// for each known value.
+macro_rules! picklist {
+    (
+        $ty:ident, $fallback:ident, default = $default:expr,
+        $($variant:ident = $wire:literal,)*
+    ) => {
+        impl $ty {
+            /// The values known when this code was generated, in describe order.
+            pub const KNOWN: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// The API value, as sent to and read from Salesforce.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $wire,)*
+                    Self::$fallback(value) => value.as_str(),
+                }
+            }
+
+            /// `false` for the fallback variant.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::$fallback(_))
+            }
+        }
+
+        impl Default for $ty {
+            fn default() -> Self {
+                $default
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                $(if value == $wire {
+                    return Self::$variant;
+                })*
+                Self::$fallback(value.to_owned())
+            }
+        }
+
+        impl From<String> for $ty {
+            fn from(value: String) -> Self {
+                let known = Self::from(value.as_str());
+                if known.is_known() {
+                    known
+                } else {
+                    Self::$fallback(value)
+                }
+            }
+        }
+
+        impl AsRef<str> for $ty {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl ::core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::core::str::FromStr for $ty {
+            type Err = ::core::convert::Infallible;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::sforce::__private::serde::Serialize for $ty {
+            fn serialize<S: ::sforce::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::sforce::__private::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
+                    .map(Self::from)
+            }
+        }
+    };
+}
+
+pub(crate) use picklist;
 /// Raw JSON, for fields whose Salesforce type has no fixed shape (`anyType`, `complexvalue`,
 /// `json`) or was unknown to sforce-codegen.
 pub type JsonValue = ::sforce::__private::serde_json::Value;
@@ -38,7 +134,6 @@ impl<T> Default for MultiPicklist<T> {
 
 impl<T> ::core::ops::Deref for MultiPicklist<T> {
     type Target = Vec<T>;
-
     fn deref(&self) -> &Vec<T> {
         &self.0
     }
@@ -64,9 +159,7 @@ impl<T> FromIterator<T> for MultiPicklist<T> {
 
 impl<T> IntoIterator for MultiPicklist<T> {
     type Item = T;
-
     type IntoIter = ::std::vec::IntoIter<T>;
-
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
@@ -82,21 +175,16 @@ impl<T: AsRef<str>> ::sforce::__private::serde::Serialize for MultiPicklist<T> {
     }
 }
 
-impl<'de, T: From<String>> ::sforce::__private::serde::Deserialize<'de>
-for MultiPicklist<T> {
+impl<'de, T: From<String>> ::sforce::__private::serde::Deserialize<'de> for MultiPicklist<T> {
     fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let text = <String as ::sforce::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        Ok(
-            text
-                .split(';')
-                .filter(|part| !part.is_empty())
-                .map(|part| T::from(part.to_owned()))
-                .collect(),
-        )
+        let text = <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(text
+            .split(';')
+            .filter(|part| !part.is_empty())
+            .map(|part| T::from(part.to_owned()))
+            .collect())
     }
 }
 
@@ -188,9 +276,8 @@ impl<'de> ::sforce::__private::serde::Deserialize<'de> for NumberKey {
     fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <JsonValue as ::sforce::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
+        let value =
+            <JsonValue as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
         value
             .as_i64()
             .or_else(|| {
@@ -233,7 +320,8 @@ impl From<Vec<u8>> for Base64Blob {
     }
 }
 
-const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const BASE64_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
@@ -243,22 +331,25 @@ fn base64_encode(bytes: &[u8]) -> String {
         let n = (u32::from(chunk[0]) << 16) | (u32::from(b1) << 8) | u32::from(b2);
         for i in 0..4 {
             if i <= chunk.len() {
-                out.push(
-                    char::from(BASE64_ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]),
-                );
+                out.push(char::from(
+                    BASE64_ALPHABET[((n >> (18 - 6 * i)) & 63) as usize],
+                ));
             } else {
                 out.push('=');
             }
         }
     }
-
     out
 }
 
 fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() / 4 * 3);
     let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.trim_end_matches('=').bytes().filter(|c| !c.is_ascii_whitespace()) {
+    for c in text
+        .trim_end_matches('=')
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace())
+    {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
             b'a'..=b'z' => c - b'a' + 26,
@@ -275,7 +366,6 @@ fn base64_decode(text: &str) -> Option<Vec<u8>> {
             acc &= (1 << bits) - 1;
         }
     }
-
     Some(out)
 }
 
@@ -295,20 +385,17 @@ impl<'de> ::sforce::__private::serde::Deserialize<'de> for Base64Blob {
     fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let text = <String as ::sforce::__private::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        if text.starts_with("/services/") || text.starts_with("https://")
+        let text = <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)?;
+        if text.starts_with("/services/")
+            || text.starts_with("https://")
             || text.starts_with("http://")
         {
             return Ok(Base64Blob::Url(text));
         }
-        base64_decode(&text)
-            .map(Base64Blob::Bytes)
-            .ok_or_else(|| {
-                <D::Error as ::sforce::__private::serde::de::Error>::custom(
-                    "base64 field: neither base64 content nor a blob URL",
-                )
-            })
+        base64_decode(&text).map(Base64Blob::Bytes).ok_or_else(|| {
+            <D::Error as ::sforce::__private::serde::de::Error>::custom(
+                "base64 field: neither base64 content nor a blob URL",
+            )
+        })
     }
 }

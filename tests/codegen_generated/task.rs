@@ -139,7 +139,8 @@ pub struct Task {
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`CallType::Other`]; build values from text with
-/// `From<&str>`, which maps known values to their variant.
+/// `From<&str>`, which maps known values to their variant. `Default` is the first value,
+/// [`CallType::Inbound`] (the picklist declares no default).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CallType {
     /// `Inbound`
@@ -152,102 +153,19 @@ pub enum CallType {
     Other(String),
 }
 
-impl CallType {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [CallType] = &[
-        CallType::Inbound,
-        CallType::Internal,
-        CallType::Outbound,
-    ];
-
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inbound => "Inbound",
-            Self::Internal => "Internal",
-            Self::Outbound => "Outbound",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for CallType {
-    /// The first value (the picklist declares no default).
-    fn default() -> Self {
-        Self::Inbound
-    }
-}
-
-impl From<&str> for CallType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Inbound" => Self::Inbound,
-            "Internal" => Self::Internal,
-            "Outbound" => Self::Outbound,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for CallType {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Inbound" => Self::Inbound,
-            "Internal" => Self::Internal,
-            "Outbound" => Self::Outbound,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for CallType {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for CallType {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for CallType {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for CallType {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for CallType {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    CallType, Other, default = Self::Inbound,
+    Inbound = "Inbound",
+    Internal = "Internal",
+    Outbound = "Outbound",
 }
 
 /// Values of picklist `Task.Priority` (Priority).
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Priority::Other`]; build values from text with
-/// `From<&str>`, which maps known values to their variant.
+/// `From<&str>`, which maps known values to their variant. `Default` is the picklist's
+/// default, [`Priority::Normal`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Priority {
     /// `High`
@@ -260,102 +178,19 @@ pub enum Priority {
     Other(String),
 }
 
-impl Priority {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Priority] = &[
-        Priority::High,
-        Priority::Normal,
-        Priority::Low,
-    ];
-
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "High",
-            Self::Normal => "Normal",
-            Self::Low => "Low",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Priority {
-    /// The picklist's default value.
-    fn default() -> Self {
-        Self::Normal
-    }
-}
-
-impl From<&str> for Priority {
-    fn from(value: &str) -> Self {
-        match value {
-            "High" => Self::High,
-            "Normal" => Self::Normal,
-            "Low" => Self::Low,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Priority {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "High" => Self::High,
-            "Normal" => Self::Normal,
-            "Low" => Self::Low,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for Priority {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Priority {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Priority {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Priority {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Priority {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Priority, Other, default = Self::Normal,
+    High = "High",
+    Normal = "Normal",
+    Low = "Low",
 }
 
 /// Values of picklist `Task.Status` (Status).
 ///
 /// Unrestricted: Salesforce accepts other values too. Values that were not active when this
 /// code was generated arrive as [`Status::Other`]; build values from text with `From<&str>`,
-/// which maps known values to their variant.
+/// which maps known values to their variant. `Default` is the picklist's default,
+/// [`Status::NotStarted`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `Not Started`, the default
@@ -372,101 +207,11 @@ pub enum Status {
     Other(String),
 }
 
-impl Status {
-    /// The values known when this code was generated, in describe order.
-    pub const KNOWN: &'static [Status] = &[
-        Status::NotStarted,
-        Status::InProgress,
-        Status::Completed,
-        Status::WaitingOnSomeoneElse,
-        Status::Deferred,
-    ];
-
-    /// The API value, as sent to and read from Salesforce.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "Not Started",
-            Self::InProgress => "In Progress",
-            Self::Completed => "Completed",
-            Self::WaitingOnSomeoneElse => "Waiting on someone else",
-            Self::Deferred => "Deferred",
-            Self::Other(value) => value.as_str(),
-        }
-    }
-
-    /// `false` for the fallback variant.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Other(_))
-    }
-}
-
-impl Default for Status {
-    /// The picklist's default value.
-    fn default() -> Self {
-        Self::NotStarted
-    }
-}
-
-impl From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "Not Started" => Self::NotStarted,
-            "In Progress" => Self::InProgress,
-            "Completed" => Self::Completed,
-            "Waiting on someone else" => Self::WaitingOnSomeoneElse,
-            "Deferred" => Self::Deferred,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<String> for Status {
-    fn from(value: String) -> Self {
-        match value.as_str() {
-            "Not Started" => Self::NotStarted,
-            "In Progress" => Self::InProgress,
-            "Completed" => Self::Completed,
-            "Waiting on someone else" => Self::WaitingOnSomeoneElse,
-            "Deferred" => Self::Deferred,
-            _ => Self::Other(value),
-        }
-    }
-}
-
-impl AsRef<str> for Status {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl ::core::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::core::str::FromStr for Status {
-    type Err = ::core::convert::Infallible;
-
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(Self::from(value))
-    }
-}
-
-impl ::sforce::__private::serde::Serialize for Status {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        <String as ::sforce::__private::serde::Deserialize>::deserialize(deserializer)
-            .map(Self::from)
-    }
+super::picklist! {
+    Status, Other, default = Self::NotStarted,
+    NotStarted = "Not Started",
+    InProgress = "In Progress",
+    Completed = "Completed",
+    WaitingOnSomeoneElse = "Waiting on someone else",
+    Deferred = "Deferred",
 }
