@@ -274,11 +274,40 @@ async fn typed_reads_round_trip() {
     let created = call.upsert_by_code(&client).await.unwrap();
     assert!(created.created());
 
+    // The body sent: no Id, no read-only field, no skipped field, not the key field (it is in
+    // the URL); the other external ID is written.
+    let sent = emu
+        .request_log()
+        .into_iter()
+        .rfind(|r| r.method == "PATCH" && r.path.contains("/Code__c/"))
+        .expect("the upsert by Code__c was sent");
+    let body: serde_json::Map<String, Value> = serde_json::from_str(&sent.body).unwrap();
+    for absent in [
+        "Id",
+        "IsClosed",
+        "CreatedDate",
+        "Code__c",
+        "local_note",
+        "LocalNote",
+    ] {
+        assert!(!body.contains_key(absent), "{absent} in {body:?}");
+    }
+    assert_eq!(body["uuid__c"], "READ-1");
+    assert_eq!(body["CallStarted__c"], "2017-10-31T07:10:51.000Z");
+    assert_eq!(body["CallHangup__c"], "2017-10-31T09:20:56.250+02:00");
+    assert_eq!(body["ActivityDate"], "2017-10-31");
+
     let stored = stored(&emu, "READ-1");
     assert_eq!(stored["CallStarted__c"], "2017-10-31T07:10:51.000+0000");
     assert_eq!(stored["CallHangup__c"], "2017-10-31T07:20:56.250+0000");
 
     let by_id = CallLog::get_by_id(&client, created.id()).await.unwrap();
+    // The read selects exactly the struct's mapped fields.
+    let read = emu.request_log().pop().unwrap();
+    assert_eq!(read.method, "GET");
+    let select: Vec<&str> = CallLog::FIELDS.iter().map(|f| f.api_name()).collect();
+    let query = read.query.unwrap_or_default().replace("%2C", ",");
+    assert_eq!(query, format!("fields={}", select.join(",")));
     let by_uuid = CallLog::get_by_uuid(&client, "read-1").await.unwrap();
     let by_code = CallLog::get_by_code(&client, "CaseSensitive-7")
         .await
