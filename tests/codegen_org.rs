@@ -74,7 +74,7 @@ async fn org_describes_generate_the_same_code_as_files() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&err, Error::UnknownObject { name, .. } if name == "nope__c"),
+        matches!(&err, Error::UnknownObject { name, .. } if name == "Nope__c"),
         "{err:?}"
     );
 }

@@ -96,7 +96,8 @@ pub enum PicklistMode {
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct Options {
-    objects: Option<BTreeSet<String>>,
+    /// Selected objects: lower-cased name → name as given.
+    objects: Option<BTreeMap<String, String>>,
     excluded: BTreeSet<(String, String)>,
     picklists: PicklistMode,
 }
@@ -114,8 +115,11 @@ impl Options {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let set = self.objects.get_or_insert_with(BTreeSet::new);
-        set.extend(names.into_iter().map(|n| n.as_ref().to_ascii_lowercase()));
+        let map = self.objects.get_or_insert_with(BTreeMap::new);
+        for name in names {
+            let name = name.as_ref().trim();
+            map.insert(name.to_ascii_lowercase(), name.to_owned());
+        }
         self
     }
 
@@ -145,15 +149,17 @@ impl Options {
         self
     }
 
-    /// The selected object names (lower-cased), `None` for all.
+    /// The selected object names as given, `None` for all.
     pub fn selected_objects(&self) -> Option<impl Iterator<Item = &str>> {
-        self.objects.as_ref().map(|s| s.iter().map(String::as_str))
+        self.objects
+            .as_ref()
+            .map(|m| m.values().map(String::as_str))
     }
 
     fn wants(&self, object: &str) -> bool {
         self.objects
             .as_ref()
-            .is_none_or(|set| set.contains(&object.to_ascii_lowercase()))
+            .is_none_or(|map| map.contains_key(&object.to_ascii_lowercase()))
     }
 
     pub(crate) fn is_excluded(&self, object: &str, field: &str) -> bool {
@@ -243,8 +249,8 @@ impl Generator {
     /// Generates the code. Fails on an unknown selected object or excluded field.
     pub fn generate(&self) -> Result<Output> {
         if let Some(wanted) = &self.options.objects {
-            for name in wanted {
-                if !self.objects.contains_key(name) {
+            for (key, name) in wanted {
+                if !self.objects.contains_key(key) {
                     return Err(Error::UnknownObject {
                         name: name.clone(),
                         available: available(self.object_names()),

@@ -19,7 +19,10 @@ use sforce_codegen::{Generator, Options, OrgOptions, PicklistMode};
   sforce-codegen --from-dir schema/ --out src/sobjects
   sforce-codegen --from-file Task.json Account.json --out src/sobjects --picklists strings
   SF_INSTANCE_URL=https://acme.my.salesforce.com SF_ACCESS_TOKEN=... \\
-    sforce-codegen --from-org --objects Task,Account --out src/sobjects")]
+    sforce-codegen --from-org --objects Task,Account --out src/sobjects
+
+Then, in the crate: `#[rustfmt::skip] mod sobjects;` (the output is formatted already, and
+`--check` compares it byte for byte).")]
 struct Cli {
     /// Read every *.json describe in DIR (one sObject per file; not recursive).
     #[arg(long, value_name = "DIR")]
@@ -29,7 +32,8 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 1..)]
     from_file: Vec<PathBuf>,
 
-    /// Fetch describes from the org in SF_INSTANCE_URL, authenticated by SF_ACCESS_TOKEN.
+    /// Fetch describes from the org configured in the environment: SF_INSTANCE_URL and
+    /// SF_ACCESS_TOKEN (or any other credentials sforce's `Client::from_env` accepts).
     #[arg(long)]
     from_org: bool,
 

@@ -126,7 +126,7 @@ fn duplicate_objects_and_unknown_selections_are_errors() {
     assert!(matches!(err, Error::DuplicateObject { .. }), "{err:?}");
     let err = generator.generate().unwrap_err();
     assert!(
-        matches!(&err, Error::UnknownObject { name, .. } if name == "nope"),
+        matches!(&err, Error::UnknownObject { name, .. } if name == "Nope"),
         "{err:?}"
     );
 
