@@ -188,7 +188,7 @@ impl<'de, T: From<String>> ::sforce::__private::serde::Deserialize<'de> for Mult
     ::sforce::__private::serde::Deserialize,
 )]
 #[serde(crate = "::sforce::__private::serde", rename_all = "camelCase")]
-pub struct Address {
+pub struct CompoundAddress {
     /// Street.
     pub street: Option<String>,
     /// City.
@@ -223,7 +223,7 @@ pub struct Address {
     ::sforce::__private::serde::Deserialize,
 )]
 #[serde(crate = "::sforce::__private::serde")]
-pub struct Location {
+pub struct Geolocation {
     /// Latitude in degrees.
     pub latitude: Option<f64>,
     /// Longitude in degrees.

@@ -38,7 +38,7 @@
 //! | `picklist` | an enum of the active values plus an `Other(String)` fallback (or `String` with [`PicklistMode::Strings`]) |
 //! | `multipicklist` | `MultiPicklist<Enum>`: a `Vec` in Rust, `;`-joined on the wire |
 //! | `base64` | `Base64Blob`: bytes written as base64, a URL when read |
-//! | `address`, `location` | `Address`, `Location`: read-only compound structs |
+//! | `address`, `location` | `CompoundAddress`, `Geolocation`: read-only compound structs |
 //! | `anyType`, `complexvalue`, `json`, unknown types | `JsonValue` (raw JSON), the type named in the docs |
 //!
 //! Flags: `externalId` → `#[external_id]` (`#[external_id(case_sensitive)]` when

@@ -1,5 +1,6 @@
 //! The shared types every generated `mod.rs` carries, so generated code needs nothing beyond the
-//! `sforce` crate: `JsonValue`, `MultiPicklist<T>`, `Address`, `Location`, `Base64Blob`.
+//! `sforce` crate: `JsonValue`, `MultiPicklist<T>`, `CompoundAddress`, `Geolocation`, `Base64Blob`,
+//! `NumberKey`, and the `picklist!` macro.
 
 /// Rust source appended verbatim to every generated `mod.rs`. It is formatted by hand (as
 /// rustfmt would), because prettyplease cannot lay out the body of a `macro_rules!`.
@@ -188,7 +189,7 @@ impl<'de, T: From<String>> ::sforce::__private::serde::Deserialize<'de> for Mult
     ::sforce::__private::serde::Deserialize,
 )]
 #[serde(crate = "::sforce::__private::serde", rename_all = "camelCase")]
-pub struct Address {
+pub struct CompoundAddress {
     /// Street.
     pub street: Option<String>,
     /// City.
@@ -223,7 +224,7 @@ pub struct Address {
     ::sforce::__private::serde::Deserialize,
 )]
 #[serde(crate = "::sforce::__private::serde")]
-pub struct Location {
+pub struct Geolocation {
     /// Latitude in degrees.
     pub latitude: Option<f64>,
     /// Longitude in degrees.

@@ -13,7 +13,7 @@
 //! | `picklist` | a generated enum (active values + `Other(String)` fallback), or `String` |
 //! | `multipicklist` | `super::MultiPicklist<Enum>` (`;`-joined on the wire), or `MultiPicklist<String>` |
 //! | `base64` | `super::Base64Blob` (bytes, base64 on the wire; a URL on read) |
-//! | `address`, `location` | `super::Address`, `super::Location`, read-only |
+//! | `address`, `location` | `super::CompoundAddress`, `super::Geolocation`, read-only |
 //! | `anyType`, `complexvalue`, `json`, anything unknown | `super::JsonValue` (raw JSON) |
 //!
 //! Numbers: Salesforce sends `double`, `currency` and `percent` values as JSON numbers, and
@@ -112,8 +112,8 @@ pub(crate) fn rust_type(kind: Kind, picklist: Option<&syn::Ident>) -> TokenStrea
             None => quote!(super::MultiPicklist<String>),
         },
         Kind::Base64 => quote!(super::Base64Blob),
-        Kind::Address => quote!(super::Address),
-        Kind::Location => quote!(super::Location),
+        Kind::Address => quote!(super::CompoundAddress),
+        Kind::Location => quote!(super::Geolocation),
         Kind::Json { .. } => quote!(super::JsonValue),
     }
 }
@@ -249,7 +249,7 @@ pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<Strin
     if field.required_on_create() && kind != Kind::Id {
         flags.push("Required on create.".to_owned());
     }
-    if read_only && kind != Kind::Id {
+    if read_only && kind != Kind::Id && !kind.is_compound() {
         let why = if field.calculated {
             " (formula)"
         } else if field.auto_number {

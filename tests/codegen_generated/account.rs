@@ -32,11 +32,9 @@ pub struct Account {
     /// API name `BillingAddress`, type `address`.
     ///
     /// Compound field (read-only): write its component fields instead.
-    ///
-    /// Read-only: never written.
     #[sobject(read_only)]
     #[sobject(rename = "BillingAddress")]
-    pub billing_address: Option<super::Address>,
+    pub billing_address: Option<super::CompoundAddress>,
     /// Billing City
     ///
     /// API name `BillingCity`, type `string`, max length 40.

@@ -245,11 +245,9 @@ pub struct Everything {
     /// API name `ShipAddress__c`, type `address`.
     ///
     /// Compound field (read-only): write its component fields instead.
-    ///
-    /// Read-only: never written.
     #[sobject(read_only)]
     #[sobject(rename = "ShipAddress__c")]
-    pub ship_address: Option<super::Address>,
+    pub ship_address: Option<super::CompoundAddress>,
     /// Ship City
     ///
     /// API name `ShipCity__c`, type `string`, max length 40.
@@ -336,11 +334,9 @@ pub struct Everything {
     /// API name `Where__c`, type `location`.
     ///
     /// Compound field (read-only): write its component fields instead.
-    ///
-    /// Read-only: never written.
     #[sobject(read_only)]
     #[sobject(rename = "Where__c")]
-    pub where_: Option<super::Location>,
+    pub where_: Option<super::Geolocation>,
     /// Where (Latitude)
     ///
     /// API name `Where__Latitude__s`, type `double`, precision 9, scale 6.
