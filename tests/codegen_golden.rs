@@ -14,6 +14,13 @@ use sforce_codegen::{Generator, Options, PicklistMode};
 #[rustfmt::skip]
 mod generated;
 
+/// The single-file layout (for `include!` from `OUT_DIR`), generated from the bundled Task.
+#[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
+mod single {
+    include!("codegen_single/sobjects.rs");
+}
+
 use generated::everything::{Colors, Mood, Stage};
 use generated::{Base64Blob, Everything, MultiPicklist, NumberKey, Task};
 
@@ -247,9 +254,24 @@ fn example_module_is_up_to_date() {
         "a parsed describe and its JSON file generate the same code"
     );
     let dir = root.join("examples/codegen_generated");
+    let single = root.join("tests/codegen_single/sobjects.rs");
     if std::env::var_os("SFORCE_BLESS").is_some() {
         output.write_to(&dir).unwrap();
+        output.write_single_file(&single).unwrap();
     }
+    assert!(
+        std::fs::read_to_string(&single).unwrap() == output.single_file(),
+        "tests/codegen_single/sobjects.rs is out of date: rerun with SFORCE_BLESS=1"
+    );
+    // The single-file module is the same code: same paths, same behaviour.
+    let task = single::Task {
+        status: Some(single::task::Status::Completed),
+        ..single::Task::default()
+    };
+    assert_eq!(
+        sforce::sobject::SObject::to_write_body(&task).unwrap()["Status"],
+        "Completed"
+    );
     for file in output.files() {
         let old = std::fs::read_to_string(dir.join(&file.path)).unwrap();
         assert!(

@@ -6,21 +6,31 @@
 //! prettyplease. Output is deterministic: the same describes give byte-identical files whatever
 //! their order.
 //!
-//! From a `build.rs`:
+//! Generated once and checked in (reviewable; the `sforce-codegen` CLI does the same):
 //!
 //! ```no_run
 //! use sforce_codegen::{Generator, Options};
 //!
-//! let out_dir = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("sobjects");
 //! let mut generator = Generator::new(Options::new().objects(["Task", "Account"]));
 //! generator.add_dir("schema/")?;
-//! generator.generate()?.write_to(&out_dir)?;
+//! generator.generate()?.write_to("src/sobjects")?;
+//! # Ok::<(), sforce_codegen::Error>(())
+//! ```
+//!
+//! with `#[rustfmt::skip] mod sobjects;` in the crate (the output is already formatted, and
+//! `sforce-codegen --check` compares it byte for byte). Or from a `build.rs`, as one file:
+//!
+//! ```no_run
+//! # use sforce_codegen::{Generator, Options};
+//! let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("sobjects.rs");
+//! let mut generator = Generator::new(Options::new());
+//! generator.add_dir("schema/")?;
+//! generator.generate()?.write_single_file(&out)?;
 //! println!("cargo::rerun-if-changed=schema/");
 //! # Ok::<(), sforce_codegen::Error>(())
 //! ```
 //!
-//! and in the crate: `#[path = concat!(env!("OUT_DIR"), "/sobjects/mod.rs")] mod sobjects;`,
-//! or (simpler, reviewable) generate once with the `sforce-codegen` CLI into `src/sobjects/`.
+//! with `pub mod sobjects { include!(concat!(env!("OUT_DIR"), "/sobjects.rs")); }` in the crate.
 //!
 //! # Types
 //!
@@ -375,6 +385,65 @@ impl Output {
         self.files.iter().find(|f| f.path == Path::new(path))
     }
 
+    /// All modules in one file, for `include!` (e.g. from a `build.rs` into `OUT_DIR`): each
+    /// sObject module inlined as `pub mod name { ... }`, and no inner attributes (which
+    /// `include!` rejects). Same items, same paths as the multi-file layout.
+    pub fn single_file(&self) -> String {
+        let mut out = String::new();
+        let mod_rs = self.file("mod.rs").map_or("", |f| f.contents.as_str());
+        for line in mod_rs.lines() {
+            if let Some(doc) = line.strip_prefix("//!") {
+                out.push_str("//");
+                out.push_str(doc);
+                out.push('\n');
+                continue;
+            }
+            let module = line
+                .strip_prefix("pub mod ")
+                .and_then(|rest| rest.strip_suffix(';'));
+            let Some(module) = module else {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            };
+            out.push_str(&format!("pub mod {module} {{\n"));
+            let path = format!("{}.rs", module.trim_start_matches("r#"));
+            let contents = self.file(&path).map_or("", |f| f.contents.as_str());
+            for inner in contents.lines() {
+                let inner = match inner.strip_prefix("//!") {
+                    Some(doc) => format!("//{doc}"),
+                    None => inner.to_owned(),
+                };
+                if !inner.is_empty() {
+                    out.push_str("    ");
+                    out.push_str(&inner);
+                }
+                out.push('\n');
+            }
+            out.push_str("}\n\n");
+        }
+        out
+    }
+
+    /// Writes [`single_file`](Self::single_file) to `path` (parent directories created), unless
+    /// it already holds exactly that. Returns whether it wrote.
+    pub fn write_single_file(&self, path: impl AsRef<Path>) -> Result<bool> {
+        let path = path.as_ref();
+        let contents = self.single_file();
+        if std::fs::read(path).is_ok_and(|old| old == contents.as_bytes()) {
+            return Ok(false);
+        }
+        let write_err = |e| Error::Write {
+            path: path.to_owned(),
+            source: Arc::new(e),
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(write_err)?;
+        }
+        std::fs::write(path, contents).map_err(write_err)?;
+        Ok(true)
+    }
+
     /// Writes the files into `dir` (created if missing). Files whose content is unchanged are not
     /// rewritten, so a `build.rs` does not trigger needless rebuilds. Other files in `dir` are
     /// left alone. Returns how many files were written.
@@ -398,5 +467,35 @@ impl Output {
             written += 1;
         }
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_file_inlines_every_module_without_inner_attributes() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/describes");
+        let mut generator = Generator::new(Options::new());
+        generator.add_dir(dir).unwrap();
+        let output = generator.generate().unwrap();
+        let single = output.single_file();
+        let file = syn::parse_file(&single).expect("valid Rust");
+        assert!(file.attrs.is_empty(), "no inner attributes");
+        let modules: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) => {
+                    assert!(m.content.is_some(), "inline module");
+                    Some(m.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(modules.len(), output.files().len() - 1);
+        assert!(modules.contains(&"match_".to_owned()));
+        assert!(single.contains("    pub struct Task {"));
     }
 }

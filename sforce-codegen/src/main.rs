@@ -37,9 +37,14 @@ struct Cli {
     #[arg(long)]
     from_org: bool,
 
-    /// Directory to write the modules and mod.rs into (created if missing).
+    /// Directory to write the modules and mod.rs into (created if missing); with --single-file,
+    /// the file to write.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+
+    /// Write all modules inlined into one file (for `include!`, e.g. from a build script).
+    #[arg(long)]
+    single_file: bool,
 
     /// Only these sObjects (API names, comma-separated). Default: all of the input; for
     /// --from-org, every queryable object in the org.
@@ -119,15 +124,22 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
     }
     let output = generator.generate().map_err(|e| e.to_string())?;
     let objects = output.files().len() - 1;
-    if cli.check {
-        let stale: Vec<String> = output
+    let files: Vec<(PathBuf, String)> = if cli.single_file {
+        vec![(cli.out.clone(), output.single_file())]
+    } else {
+        output
             .files()
             .iter()
-            .filter(|f| {
-                std::fs::read(cli.out.join(&f.path))
-                    .map_or(true, |old| old != f.contents.as_bytes())
+            .map(|f| (cli.out.join(&f.path), f.contents.clone()))
+            .collect()
+    };
+    if cli.check {
+        let stale: Vec<String> = files
+            .iter()
+            .filter(|(path, contents)| {
+                std::fs::read(path).map_or(true, |old| old != contents.as_bytes())
             })
-            .map(|f| f.path.display().to_string())
+            .map(|(path, _)| path.display().to_string())
             .collect();
         if stale.is_empty() {
             if !cli.quiet {
@@ -141,6 +153,20 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
             stale.join(", ")
         );
         return Ok(ExitCode::FAILURE);
+    }
+    if cli.single_file {
+        let written = output
+            .write_single_file(&cli.out)
+            .map_err(|e| e.to_string())?;
+        if !cli.quiet {
+            eprintln!(
+                "generated {objects} sObject module{} into {} ({})",
+                if objects == 1 { "" } else { "s" },
+                cli.out.display(),
+                if written { "changed" } else { "unchanged" },
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
     }
     let written = output.write_to(&cli.out).map_err(|e| e.to_string())?;
     if !cli.quiet {

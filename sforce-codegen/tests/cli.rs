@@ -156,3 +156,32 @@ fn errors_are_one_line_and_exit_non_zero() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&bad);
 }
+
+#[test]
+fn single_file_output_matches_the_library() {
+    let out_dir = temp_dir("single");
+    let file = out_dir.join("nested/sobjects.rs");
+    let out = bin()
+        .arg("--from-file")
+        .arg(fixtures().join("Task.json"))
+        .arg("--out")
+        .arg(&file)
+        .arg("--single-file")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut generator = sforce_codegen::Generator::new(sforce_codegen::Options::new());
+    generator.add_file(fixtures().join("Task.json")).unwrap();
+    let expected = generator.generate().unwrap().single_file();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), expected);
+    let out = bin()
+        .arg("--from-file")
+        .arg(fixtures().join("Task.json"))
+        .arg("--out")
+        .arg(&file)
+        .args(["--single-file", "--check"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
