@@ -212,6 +212,7 @@ impl ClientBuilder {
             .map_err(|err| ConfigError::HttpClient {
                 message: err.to_string(),
             })?;
+        let writes = super::write::Writes::new(&self.write_policy, &api_version);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -221,7 +222,7 @@ impl ClientBuilder {
                 session: Session::new(provider),
                 discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
-                writes: super::write::Writes::new(&self.write_policy),
+                writes,
             }),
         })
     }

@@ -213,10 +213,11 @@ pub(super) struct Writes {
 }
 
 impl Writes {
-    pub(super) fn new(policy: &WritePolicy) -> Self {
+    pub(super) fn new(policy: &WritePolicy, api_version: &str) -> Self {
         let op = UpsertOperation {
             retry: policy.retry.clone(),
             counters: Arc::default(),
+            api_version: api_version.to_owned(),
         };
         Writes {
             executor: Executor::with_policy(op, policy.coalescing),
@@ -276,6 +277,8 @@ struct RequestCounters {
 struct UpsertOperation {
     retry: RetryPolicy,
     counters: Arc<RequestCounters>,
+    /// For the path in errors the executor itself produces.
+    api_version: String,
 }
 
 impl Operation for UpsertOperation {
@@ -332,7 +335,10 @@ impl Operation for UpsertOperation {
 
     fn executor_error(&self, key: &RecordKey, failure: ExecutorFailure) -> Error {
         let value = encode_segment(&key.value).unwrap_or_default();
-        let path = format!("sobjects/{}/{}/{value}", key.sobject, key.field);
+        let path = format!(
+            "/services/data/v{}/sobjects/{}/{}/{value}",
+            self.api_version, key.sobject, key.field
+        );
         Error::transport(RequestContext::new(Method::PATCH, path), failure)
     }
 }
