@@ -76,6 +76,13 @@ const SUFFIXES: &[&str] = &[
     "tag",
     "chn",
     "changeevent",
+    // Person-account fields and relationships, historical trending, Data Cloud objects
+    // (added for sforce-codegen: real orgs' describes use them).
+    "pc",
+    "pr",
+    "hd",
+    "dlm",
+    "dll",
 ];
 
 /// Why `name` is not a valid API name, if it is not.
