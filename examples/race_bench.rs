@@ -21,7 +21,9 @@
 //! Measured per scenario and mode: errors, lost writes (a write is lost when a field it was
 //! the last, in issue order, to write does not hold its value at the end), upsert requests the
 //! emulator received, wall seconds, and ratios to `sforce`. Prints a table, then one JSON line
-//! per scenario and mode. Run: `cargo run --release --example race_bench`.
+//! per scenario and mode, then the issue's targets checked on those numbers.
+//!
+//! Run: `cargo run --release --example race_bench [seed|burst|burst-0ms|loop-0ms ...]`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -404,8 +406,13 @@ async fn main() {
             vec![(Mode::Naive, None), (Mode::Sforce, None)],
         ),
     ];
+    // Optional arguments select scenarios by name (default: all).
+    let only: Vec<String> = std::env::args().skip(1).collect();
     let mut results = Vec::new();
     for (load, modes) in &plan {
+        if !only.is_empty() && !only.iter().any(|s| s == load.scenario) {
+            continue;
+        }
         for (mode, cap) in modes {
             eprintln!("running {} / {} ...", load.scenario, mode.name());
             results.push(measure(load, *mode, *cap).await);
@@ -476,9 +483,9 @@ async fn main() {
         verdict(clean)
     );
     if let Some(b) = find("burst", Mode::Sforce) {
-        let mut per_key: HashMap<&str, usize> = HashMap::new();
-        for w in &plan[1].0.writes {
-            *per_key.entry(w.key.as_str()).or_default() += 1;
+        let mut per_key: HashMap<String, usize> = HashMap::new();
+        for w in burst("burst", WINDOW, false).writes {
+            *per_key.entry(w.key).or_default() += 1;
         }
         let bound = per_key.len() + per_key.values().filter(|&&n| n > 1).count();
         println!(

@@ -226,7 +226,8 @@ impl Writes {
 }
 
 /// The executor's key: one record. API names are case-insensitive in Salesforce; the value is
-/// case-folded unless the key is declared case-sensitive.
+/// case-folded unless the key is declared case-sensitive. Shared behind an `Arc` (the executor
+/// clones keys into its map, its task and each caller's future).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct RecordKey {
     sobject: String,
@@ -282,12 +283,12 @@ struct UpsertOperation {
 }
 
 impl Operation for UpsertOperation {
-    type Key = RecordKey;
+    type Key = Arc<RecordKey>;
     type Write = UpsertWrite;
     type Output = UpsertOutcome;
     type Error = Error;
 
-    async fn run(&self, key: &RecordKey, write: UpsertWrite) -> Result<UpsertOutcome> {
+    async fn run(&self, key: &Arc<RecordKey>, write: UpsertWrite) -> Result<UpsertOutcome> {
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -329,11 +330,11 @@ impl Operation for UpsertOperation {
 
     /// 400 validation/field errors, except a `DUPLICATE_VALUE` on the key's own field (a race,
     /// not the content).
-    fn is_content_rejection(&self, key: &RecordKey, error: &Error) -> bool {
+    fn is_content_rejection(&self, key: &Arc<RecordKey>, error: &Error) -> bool {
         error.is_content_rejection() && !error.is_duplicate_on_field(&key.field)
     }
 
-    fn executor_error(&self, key: &RecordKey, failure: ExecutorFailure) -> Error {
+    fn executor_error(&self, key: &Arc<RecordKey>, failure: ExecutorFailure) -> Error {
         let value = encode_segment(&key.value).unwrap_or_default();
         let path = format!(
             "/services/data/v{}/sobjects/{}/{}/{value}",
@@ -362,7 +363,8 @@ impl Client {
                 key: key.clone(),
                 body,
             };
-            Ok(self.inner.writes.executor.submit(RecordKey::of(key), write))
+            let record = Arc::new(RecordKey::of(key));
+            Ok(self.inner.writes.executor.submit(record, write))
         });
         async move {
             let completion = submitted?.await?;
