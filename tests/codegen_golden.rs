@@ -142,6 +142,16 @@ fn derive_metadata_matches_the_describe_flags() {
     assert_eq!(field("Status__c").rust_name(), "status_c_2");
     assert_eq!(field("Status_C__c").rust_name(), "status_c_c");
     assert_eq!(field("Id__c").rust_name(), "id_c");
+    assert!(
+        Everything::field("Future__zz").is_none(),
+        "a name the derive rejects is left out"
+    );
+    assert_eq!(
+        generated::Account::field("PersonBirthdate__pc")
+            .unwrap()
+            .rust_name(),
+        "person_birthdate_pc"
+    );
     assert_eq!(Task::select_fields().len(), 20);
 }
 

@@ -283,10 +283,22 @@ impl Generator {
                 });
             }
         }
+        // Objects the derive cannot name: an error when asked for, otherwise left out.
+        if let Some(wanted) = &self.options.objects {
+            for key in wanted.keys() {
+                let obj = &self.objects[key];
+                if !names::derive_accepts(&obj.name) {
+                    return Err(Error::InvalidOption(format!(
+                        "sObject {} has an API name sforce's derive cannot declare",
+                        obj.name
+                    )));
+                }
+            }
+        }
         let selected: Vec<&ObjectSpec> = self
             .objects
             .values()
-            .filter(|o| self.options.wants(&o.name))
+            .filter(|o| self.options.wants(&o.name) && names::derive_accepts(&o.name))
             .collect();
         if selected.is_empty() {
             return Err(Error::NoInput);

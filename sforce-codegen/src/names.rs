@@ -65,6 +65,49 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 /// Module names reserved in the generated `mod.rs` (besides keywords).
 pub(crate) const RESERVED_MODULES: &[&str] = &["support", "std", "core", "alloc", "sforce"];
 
+/// The `__suffix`es sforce's derive accepts (kept in sync with `sforce-derive/src/name.rs`).
+const DERIVE_SUFFIXES: &[&str] = &[
+    "c",
+    "r",
+    "x",
+    "e",
+    "b",
+    "s",
+    "mdt",
+    "kav",
+    "ka",
+    "share",
+    "history",
+    "feed",
+    "tag",
+    "chn",
+    "changeevent",
+    "pc",
+    "pr",
+    "hd",
+    "dlm",
+    "dll",
+];
+
+/// Whether `#[derive(sforce::SObject)]` accepts `api` as an sObject or field API name: ASCII
+/// letters, digits and `_`; every `__`-separated part starts with a letter and does not end with
+/// `_`; at most four parts; a known suffix. Names it rejects are left out of the generated code
+/// (and listed in its docs) rather than generating code that does not compile.
+pub(crate) fn derive_accepts(api: &str) -> bool {
+    if api.is_empty() || !api.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return false;
+    }
+    let parts: Vec<&str> = api.split("__").collect();
+    let parts_ok = parts
+        .iter()
+        .all(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()) && !p.ends_with('_'));
+    let suffix_ok = parts.len() == 1
+        || DERIVE_SUFFIXES
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(parts[parts.len() - 1]));
+    parts_ok && parts.len() <= 4 && suffix_ok
+}
+
 /// The API name without a trailing `__c`.
 fn strip_custom(api: &str) -> &str {
     match api.strip_suffix("__c") {
@@ -264,6 +307,32 @@ mod tests {
         let mut reversed = names;
         reversed.reverse();
         assert_eq!(assign(reversed, Case::Snake, &[]), a);
+    }
+
+    #[test]
+    fn derive_name_rules() {
+        for ok in [
+            "Task",
+            "uuid__c",
+            "ns__Field__c",
+            "ns__Loc__Latitude__s",
+            "Foo__pc",
+            "X1",
+        ] {
+            assert!(derive_accepts(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "1Task",
+            "trail_",
+            "a___b",
+            "__c",
+            "x__zz",
+            "a__b__c__d__c",
+            "é",
+        ] {
+            assert!(!derive_accepts(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -115,6 +115,11 @@ pub struct Account {
     /// Reference to `Account`. Relationship name `Parent`.
     #[sobject(rename = "ParentId")]
     pub parent_id: Option<::sforce::Id>,
+    /// Birthdate (person account)
+    ///
+    /// API name `PersonBirthdate__pc`, type `date`.
+    #[sobject(rename = "PersonBirthdate__pc")]
+    pub person_birthdate_pc: Option<::sforce::types::Date>,
     /// Account Phone
     ///
     /// API name `Phone`, type `phone`, max length 40.

@@ -3,6 +3,8 @@
 /// Kitchen Sink
 ///
 /// API name `Everything__c`, custom object, Id prefix `a01`.
+///
+/// Not mapped (API names sforce's derive cannot declare): `Future__zz`.
 #[derive(Debug, Clone, PartialEq, Default, ::sforce::SObject)]
 #[sobject(name = "Everything__c")]
 pub struct Everything {
