@@ -52,8 +52,15 @@
 //! | `anyType`, `complexvalue`, `json`, unknown types | `JsonValue` (raw JSON), the type named in the docs |
 //!
 //! Flags: `externalId` → `#[external_id]` (`#[external_id(case_sensitive)]` when
-//! `caseSensitive`); neither createable nor updateable → `#[sobject(read_only)]`; every field
-//! carries `#[sobject(rename = "ApiName")]`.
+//! `caseSensitive`; a Number external ID is typed `NumberKey`, an integer, because upsert keys
+//! are text or integers; a read-only one, such as an auto number, stays a plain read-only field);
+//! neither createable nor updateable → `#[sobject(read_only)]` (create-only fields are documented
+//! as such: leave them `None` in updates); every field carries `#[sobject(rename = "ApiName")]`.
+//! Fields whose API name the derive cannot declare are left out and listed in the struct's docs.
+//!
+//! The shared types (`MultiPicklist`, `CompoundAddress`, `Geolocation`, `Base64Blob`,
+//! `NumberKey`, `JsonValue`) and the `picklist!` macro implementing every picklist enum live in
+//! the generated `mod.rs`, so the generated code depends on nothing but the `sforce` crate.
 //!
 //! # Names
 //!
