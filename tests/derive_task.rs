@@ -147,7 +147,7 @@ async fn concurrent_typed_upserts_of_a_new_key() {
     // assertions above would catch a typed upsert that bypassed the executor.
     let raw_key = UpsertKey::new("Task", "uuid__c", "RAW-RACE-1");
     let raw_a = seed_call("RAW-RACE-1").to_write_body().unwrap();
-    let raw_b = CallLog::patch().set(CallLog::STATUS, "Completed");
+    let raw_b = CallLog::patch().set(CallLog::FIELD.status, "Completed");
     let (ra, rb) = tokio::join!(
         client.upsert_raw(&raw_key, &raw_a),
         client.upsert_raw(&raw_key, &raw_b)
@@ -183,8 +183,8 @@ async fn partial_update_changes_only_its_fields() {
     let before = stored(&emu, "PARTIAL-1");
 
     CallLog::patch()
-        .set(CallLog::STATUS, "Deferred")
-        .set(CallLog::CALL_DURATION_IN_SECONDS, 42)
+        .set(CallLog::FIELD.status, "Deferred")
+        .set(CallLog::FIELD.call_duration_in_seconds, 42)
         .update(&client, created.id())
         .await
         .unwrap();
@@ -203,8 +203,8 @@ async fn partial_update_changes_only_its_fields() {
 
     // The same through the external ID key (coalesced upsert path).
     let outcome = CallLog::patch()
-        .set(CallLog::SUBJECT, "Follow-up")
-        .upsert(&client, CallLog::UUID, "partial-1") // case-insensitive key
+        .set(CallLog::FIELD.subject, "Follow-up")
+        .upsert(&client, CallLog::FIELD.uuid, "partial-1") // case-insensitive key
         .await
         .unwrap();
     assert_eq!(outcome.id(), created.id());
@@ -222,7 +222,7 @@ async fn explicit_null_clears_a_field() {
 
     // A patch: null clears, unmentioned fields stay.
     CallLog::patch()
-        .null(CallLog::AUDIO_FILE)
+        .null(CallLog::FIELD.audio_file)
         .update(&client, created.id())
         .await
         .unwrap();

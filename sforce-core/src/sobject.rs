@@ -40,7 +40,7 @@ pub use ops::*;
 ///
 /// The trait holds the metadata and the (de)serialization; the derive also generates typed
 /// inherent methods (`upsert`, `upsert_by_<field>`, `get_by_id`, `get_by_<field>`, `patch`) and
-/// [`FieldRef`] / [`ExternalIdRef`] constants that call the generic functions of this module.
+/// the typed field tokens `<Name>::FIELD` ([`FieldRef`] / [`ExternalIdRef`]) that call the generic functions of this module.
 pub trait SObject: Sized {
     /// The sObject API name, e.g. `"Task"` or `"Invoice__c"`.
     const API_NAME: &'static str;
@@ -463,7 +463,7 @@ impl DecodeError {
 }
 
 /// A typed token for a writable field of `S` whose values are `V`; generated as an associated
-/// constant per writable field (`CallLog::DESCRIPTION`). For `Option<T>` and `Field<T>` fields,
+/// field of the generated `CallLog::FIELD` (`CallLog::FIELD.description`). For `Option<T>` and `Field<T>` fields,
 /// `V` is `T`.
 pub struct FieldRef<S, V> {
     api_name: &'static str,
@@ -500,7 +500,7 @@ impl<S, V> fmt::Debug for FieldRef<S, V> {
 }
 
 /// A typed token for an external ID field of `S` whose values are `V`; generated as an associated
-/// constant per external ID (`CallLog::UUID`). Used as the key of [`Patch::upsert`].
+/// field of `CallLog::FIELD` (`CallLog::FIELD.uuid`). Used as the key of [`Patch::upsert`].
 pub struct ExternalIdRef<S, V> {
     api_name: &'static str,
     case_sensitive: bool,
@@ -548,10 +548,10 @@ impl<S, V> fmt::Debug for ExternalIdRef<S, V> {
 ///
 /// ```ignore
 /// let patch = CallLog::patch()
-///     .set(CallLog::STATUS, "Completed".to_string())
-///     .null(CallLog::DESCRIPTION);
+///     .set(CallLog::FIELD.status, "Completed")
+///     .null(CallLog::FIELD.description);
 /// patch.update(&client, &id).await?;            // PATCH Task/<id>
-/// patch.upsert(&client, CallLog::UUID, "K1").await?; // PATCH Task/uuid__c/K1
+/// patch.upsert(&client, CallLog::FIELD.uuid, "K1").await?; // PATCH Task/uuid__c/K1
 /// ```
 pub struct Patch<S> {
     body: Map<String, Value>,

@@ -1,4 +1,5 @@
 #[automatically_derived]
+#[allow(unused_braces)]
 impl ::sforce::__private::SObject for CallLog {
     const API_NAME: &'static str = "Task";
     const FIELDS: &'static [::sforce::__private::FieldMeta] = &[
@@ -15,11 +16,11 @@ impl ::sforce::__private::SObject for CallLog {
     ];
     #[inline]
     fn write_fields(&self, __body: &mut ::sforce::__private::WriteBody) {
-        __body.value("uuid__c", &self.uuid);
-        __body.option("Code__c", &self.code);
-        __body.option("Description", &self.description);
-        __body.field("Status", &self.status);
-        __body.value("CallDurationInSeconds", &self.call_duration_in_seconds);
+        __body.value("uuid__c", { &self.uuid });
+        __body.option("Code__c", { &self.code });
+        __body.option("Description", { &self.description });
+        __body.field("Status", { &self.status });
+        __body.value("CallDurationInSeconds", { &self.call_duration_in_seconds });
     }
     #[inline]
     fn from_record(
@@ -43,34 +44,41 @@ impl ::sforce::__private::SObject for CallLog {
     ) -> ::core::option::Option<::std::string::String> {
         if __api_name.eq_ignore_ascii_case("uuid__c") {
             let __v = &self.uuid;
-            return ::sforce::__private::ExternalIdValue::to_external_id(__v);
+            return ::sforce::__private::ExternalIdValue::to_external_id({ __v });
         }
         if __api_name.eq_ignore_ascii_case("Code__c") {
             let __v = &self.code;
-            return ::sforce::__private::ExternalIdValue::to_external_id(__v);
+            return ::sforce::__private::ExternalIdValue::to_external_id({ __v });
         }
         ::core::option::Option::None
     }
 }
+/// Typed tokens for the writable fields and external IDs of [`CallLog`], as `CallLog::FIELD`.
+pub struct CallLogFields {
+    /// The external ID `uuid__c`: a key for `Patch::upsert`.
+    pub uuid: ::sforce::__private::ExternalIdRef<CallLog, String>,
+    /// The external ID `Code__c`: a key for `Patch::upsert`.
+    pub code: ::sforce::__private::ExternalIdRef<CallLog, String>,
+    /// `Description`, for `Patch::set` / `Patch::null`.
+    pub description: ::sforce::__private::FieldRef<CallLog, String>,
+    /// `Status`, for `Patch::set` / `Patch::null`.
+    pub status: ::sforce::__private::FieldRef<CallLog, String>,
+    /// `CallDurationInSeconds`, for `Patch::set` / `Patch::null`.
+    pub call_duration_in_seconds: ::sforce::__private::FieldRef<CallLog, i32>,
+}
 #[automatically_derived]
+#[allow(unused_braces)]
 impl CallLog {
-    /// Typed token for `Description`, to write it with [`patch`](Self::patch).
-    pub const DESCRIPTION: ::sforce::__private::FieldRef<Self, String> = ::sforce::__private::FieldRef::__new(
-        "Description",
-    );
-    /// Typed token for `Status`, to write it with [`patch`](Self::patch).
-    pub const STATUS: ::sforce::__private::FieldRef<Self, String> = ::sforce::__private::FieldRef::__new(
-        "Status",
-    );
-    /// Typed token for `CallDurationInSeconds`, to write it with [`patch`](Self::patch).
-    pub const CALL_DURATION_IN_SECONDS: ::sforce::__private::FieldRef<Self, i32> = ::sforce::__private::FieldRef::__new(
-        "CallDurationInSeconds",
-    );
-    /// Typed key for the external ID `uuid__c`, for `Patch::upsert`.
-    pub const UUID: ::sforce::__private::ExternalIdRef<Self, String> = ::sforce::__private::ExternalIdRef::__new(
-        "uuid__c",
-        false,
-    );
+    /// Typed field tokens: `CallLog::FIELD.<field>`.
+    pub const FIELD: CallLogFields = CallLogFields {
+        uuid: ::sforce::__private::ExternalIdRef::__new("uuid__c", false),
+        code: ::sforce::__private::ExternalIdRef::__new("Code__c", true),
+        description: ::sforce::__private::FieldRef::__new("Description"),
+        status: ::sforce::__private::FieldRef::__new("Status"),
+        call_duration_in_seconds: ::sforce::__private::FieldRef::__new(
+            "CallDurationInSeconds",
+        ),
+    };
     /// Upserts this record by `uuid__c` (`PATCH Task/uuid__c/<value>`), race-free within this client.
     #[inline]
     pub fn upsert_by_uuid(
@@ -79,7 +87,7 @@ impl CallLog {
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
     > + use<> {
-        ::sforce::__private::upsert(client, self, Self::UUID)
+        ::sforce::__private::upsert(client, self, Self::FIELD.uuid)
     }
     /// Reads the record whose `uuid__c` is `value`, selecting exactly this struct's fields.
     #[inline]
@@ -93,15 +101,10 @@ impl CallLog {
         let __v = &value;
         ::sforce::__private::get_by_external_id(
             client,
-            Self::UUID,
-            ::sforce::__private::ExternalIdValue::to_external_id(__v),
+            Self::FIELD.uuid,
+            ::sforce::__private::ExternalIdValue::to_external_id({ __v }),
         )
     }
-    /// Typed key for the external ID `Code__c`, for `Patch::upsert`.
-    pub const CODE: ::sforce::__private::ExternalIdRef<Self, String> = ::sforce::__private::ExternalIdRef::__new(
-        "Code__c",
-        true,
-    );
     /// Upserts this record by `Code__c` (`PATCH Task/Code__c/<value>`), race-free within this client.
     #[inline]
     pub fn upsert_by_code(
@@ -110,7 +113,7 @@ impl CallLog {
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
     > + use<> {
-        ::sforce::__private::upsert(client, self, Self::CODE)
+        ::sforce::__private::upsert(client, self, Self::FIELD.code)
     }
     /// Reads the record whose `Code__c` is `value`, selecting exactly this struct's fields.
     #[inline]
@@ -124,8 +127,8 @@ impl CallLog {
         let __v = &value;
         ::sforce::__private::get_by_external_id(
             client,
-            Self::CODE,
-            ::sforce::__private::ExternalIdValue::to_external_id(__v),
+            Self::FIELD.code,
+            ::sforce::__private::ExternalIdValue::to_external_id({ __v }),
         )
     }
     /// Reads the record with this Id, selecting exactly this struct's fields.

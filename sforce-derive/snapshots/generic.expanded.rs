@@ -1,4 +1,5 @@
 #[automatically_derived]
+#[allow(unused_braces)]
 impl<'a, T> ::sforce::__private::SObject for Wrapper<'a, T>
 where
     T: Clone,
@@ -12,8 +13,8 @@ where
     ];
     #[inline]
     fn write_fields(&self, __body: &mut ::sforce::__private::WriteBody) {
-        __body.value("Key__c", &self.key);
-        __body.option("Value__c", &self.value);
+        __body.value("Key__c", { &self.key });
+        __body.option("Value__c", { &self.value });
     }
     #[inline]
     fn from_record(
@@ -31,27 +32,34 @@ where
     ) -> ::core::option::Option<::std::string::String> {
         if __api_name.eq_ignore_ascii_case("Key__c") {
             let __v = &self.key;
-            return ::sforce::__private::ExternalIdValue::to_external_id(__v);
+            return ::sforce::__private::ExternalIdValue::to_external_id({ __v });
         }
         ::core::option::Option::None
     }
 }
+/// Typed tokens for the writable fields and external IDs of [`Wrapper`], as `Wrapper::FIELD`.
+struct WrapperFields<'a, T>
+where
+    T: Clone,
+{
+    /// The external ID `Key__c`: a key for `Patch::upsert`.
+    key: ::sforce::__private::ExternalIdRef<Wrapper<'a, T>, std::borrow::Cow<'a, str>>,
+    /// `Value__c`, for `Patch::set` / `Patch::null`.
+    value: ::sforce::__private::FieldRef<Wrapper<'a, T>, T>,
+}
 #[automatically_derived]
+#[allow(unused_braces)]
 impl<'a, T> Wrapper<'a, T>
 where
     T: Clone,
     Option<T>: ::sforce::__private::Serialize + ::sforce::__private::DeserializeOwned,
     T: ::sforce::__private::Serialize,
 {
-    /// Typed token for `Value__c`, to write it with [`patch`](Self::patch).
-    const VALUE: ::sforce::__private::FieldRef<Self, T> = ::sforce::__private::FieldRef::__new(
-        "Value__c",
-    );
-    /// Typed key for the external ID `Key__c`, for `Patch::upsert`.
-    const KEY: ::sforce::__private::ExternalIdRef<Self, std::borrow::Cow<'a, str>> = ::sforce::__private::ExternalIdRef::__new(
-        "Key__c",
-        false,
-    );
+    /// Typed field tokens: `Wrapper::FIELD.<field>`.
+    const FIELD: WrapperFields<'a, T> = WrapperFields {
+        key: ::sforce::__private::ExternalIdRef::__new("Key__c", false),
+        value: ::sforce::__private::FieldRef::__new("Value__c"),
+    };
     /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
     #[inline]
     fn upsert_by_key(
@@ -60,7 +68,7 @@ where
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
     > + use<'a, T> {
-        ::sforce::__private::upsert(client, self, Self::KEY)
+        ::sforce::__private::upsert(client, self, Self::FIELD.key)
     }
     /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
     #[inline]
@@ -70,7 +78,7 @@ where
     ) -> impl ::core::future::Future<
         Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
     > + use<'a, T> {
-        ::sforce::__private::upsert(client, self, Self::KEY)
+        ::sforce::__private::upsert(client, self, Self::FIELD.key)
     }
     /// Reads the record whose `Key__c` is `value`, selecting exactly this struct's fields.
     #[inline]
@@ -84,8 +92,8 @@ where
         let __v = &value;
         ::sforce::__private::get_by_external_id(
             client,
-            Self::KEY,
-            ::sforce::__private::ExternalIdValue::to_external_id(__v),
+            Self::FIELD.key,
+            ::sforce::__private::ExternalIdValue::to_external_id({ __v }),
         )
     }
     /// Reads the record with this Id, selecting exactly this struct's fields.

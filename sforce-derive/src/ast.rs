@@ -143,8 +143,12 @@ impl<'a> Field<'a> {
 }
 
 fn value_kind(ty: &Type) -> ValueKind<'_> {
-    let Type::Path(path) = ty else {
-        return ValueKind::Plain;
+    // A type passed through a `macro_rules!` `$ty:ty` arrives wrapped in an invisible group.
+    let path = match ty {
+        Type::Path(path) => path,
+        Type::Group(group) => return value_kind(&group.elem),
+        Type::Paren(paren) => return value_kind(&paren.elem),
+        _ => return ValueKind::Plain,
     };
     if path.qself.is_some() {
         return ValueKind::Plain;

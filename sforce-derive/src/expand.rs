@@ -2,7 +2,7 @@
 //! path given with `#[sobject(crate = "...")]`) and keeps bodies to one call per field; the logic
 //! lives in generic functions of `sforce_core::sobject`.
 
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
@@ -10,7 +10,6 @@ use syn::{DeriveInput, GenericParam, Type};
 
 use crate::ast::{Field, Input, ValueKind};
 use crate::attr::Errors;
-use crate::name::constant_case;
 use crate::valid;
 
 /// The derive over `proc_macro2` tokens (unit-testable).
@@ -92,6 +91,12 @@ fn expand(input: &Input, fields: &[Field]) -> TokenStream {
         meta
     });
 
+    let (body, record, this, v) = (
+        local("__body"),
+        local("__record"),
+        quote!(self),
+        local("__v"),
+    );
     let writes = mapped.iter().filter(|f| !f.is_read_only()).map(|f| {
         let api = &f.api_name.value;
         let member = f.ident;
@@ -100,18 +105,18 @@ fn expand(input: &Input, fields: &[Field]) -> TokenStream {
             ValueKind::Option(_) => quote!(option),
             ValueKind::Field(_) => quote!(field),
         };
-        quote_spanned!(f.ty.span()=> __body.#method(#api, &self.#member);)
+        quote_spanned!(at(f.ty)=> #body.#method(#api, { &#this.#member });)
     });
 
     let reads = fields.iter().map(|f| {
         let member = f.ident;
         let api = &f.api_name.value;
         if f.is_skipped() {
-            quote_spanned!(f.ty.span()=> #member: ::core::default::Default::default())
+            quote_spanned!(at(f.ty)=> #member: ::core::default::Default::default())
         } else if let ValueKind::Field(_) = f.kind {
-            quote_spanned!(f.ty.span()=> #member: __record.read_field(#api)?)
+            quote_spanned!(at(f.ty)=> #member: #record.read_field(#api)?)
         } else {
-            quote_spanned!(f.ty.span()=> #member: __record.read(#api)?)
+            quote_spanned!(at(f.ty)=> #member: #record.read(#api)?)
         }
     });
 
@@ -120,7 +125,7 @@ fn expand(input: &Input, fields: &[Field]) -> TokenStream {
         let api = &f.api_name.value;
         // Spanned at the field type, and identical to the conversion in `get_by_<field>`, so a type
         // that cannot be an external ID is reported once, at the field.
-        let value = quote_spanned!(f.ty.span()=> #p::ExternalIdValue::to_external_id(__v));
+        let value = quote_spanned!(at(f.ty)=> #p::ExternalIdValue::to_external_id({ #v }));
         quote! {
             if __api_name.eq_ignore_ascii_case(#api) {
                 let __v = &self.#member;
@@ -131,6 +136,7 @@ fn expand(input: &Input, fields: &[Field]) -> TokenStream {
 
     let trait_impl = quote! {
         #[automatically_derived]
+        #[allow(unused_braces)] // the blocks that carry field-type spans, see `at`
         impl #impl_generics #p::SObject for #ident #ty_generics #where_clause {
             const API_NAME: &'static str = #api_name;
             const FIELDS: &'static [#p::FieldMeta] = &[#(#metas),*];
@@ -166,9 +172,8 @@ fn inherent(
     let ident = input.ident;
     let vis = input.vis;
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
-    // Every generic parameter in scope, for `use<..>` on the returned futures (the captures are
-    // then the same whatever the edition of the user's crate).
-    // Lifetimes come first in `use<..>`: the struct's lifetimes, then the method's own type
+    // Every generic parameter in scope goes in `use<..>` on the returned futures, so the captures
+    // are the same whatever the edition of the user's crate. Lifetimes come first in `use<..>`: the struct's lifetimes, then the method's own type
     // parameter (if any), then the struct's type and const parameters. The futures borrow
     // neither `self` nor the client: they can be spawned.
     let mut lifetimes: Vec<TokenStream> = Vec::new();
@@ -190,36 +195,58 @@ fn inherent(
         }
     }
 
-    let field_consts = mapped
+    // The typed field tokens live in one struct per sObject struct (`CallLogFields`) held by
+    // one constant (`CallLog::FIELD`): one item to type-check instead of one per field, which
+    // matters for compile time with hundreds of fields.
+    let tokens_ident = format_ident!("{}Fields", ident);
+    let (_, plain_ty_generics, plain_where) = input.generics.split_for_impl();
+    let self_ty = quote!(#ident #plain_ty_generics);
+    let mut token_fields = Vec::new();
+    let mut token_values = Vec::new();
+    for f in mapped
         .iter()
-        .filter(|f| !f.is_read_only() && f.attrs.external_id.is_none())
-        .map(|f| {
-            let name = const_ident(f.ident);
-            let api = &f.api_name.value;
-            let vt = f.kind.value_type(f.ty);
-            let doc = format!(" Typed token for `{api}`, to write it with [`patch`](Self::patch).");
-            quote! {
-                #[doc = #doc]
-                #vis const #name: #p::FieldRef<Self, #vt> = #p::FieldRef::__new(#api);
+        .filter(|f| !f.is_read_only() || f.attrs.external_id.is_some())
+    {
+        let member = f.ident;
+        let api = &f.api_name.value;
+        let vt = f.kind.value_type(f.ty);
+        let (ty, value, doc) = match &f.attrs.external_id {
+            Some(ext) => {
+                let cs = ext.case_sensitive;
+                (
+                    quote!(#p::ExternalIdRef<#self_ty, #vt>),
+                    quote!(#p::ExternalIdRef::__new(#api, #cs)),
+                    format!(" The external ID `{api}`: a key for `Patch::upsert`."),
+                )
             }
-        });
+            None => (
+                quote!(#p::FieldRef<#self_ty, #vt>),
+                quote!(#p::FieldRef::__new(#api)),
+                format!(" `{api}`, for `Patch::set` / `Patch::null`."),
+            ),
+        };
+        token_fields.push(quote!(#[doc = #doc] #vis #member: #ty));
+        token_values.push(quote!(#member: #value));
+    }
+    let tokens_doc = format!(
+        " Typed tokens for the writable fields and external IDs of [`{ident}`], as `{ident}::FIELD`."
+    );
+    let tokens_struct = quote! {
+        #[doc = #tokens_doc]
+        #vis struct #tokens_ident #impl_generics #plain_where {
+            #(#token_fields,)*
+        }
+    };
 
     let mut methods = Vec::new();
     let outcome = quote!(impl ::core::future::Future<Output = #p::Result<#p::UpsertOutcome>> + use<#(#lifetimes,)* #(#params),*>);
     for f in external {
-        let ext = f.attrs.external_id.as_ref().expect("external id");
-        let name = const_ident(f.ident);
+        let member = f.ident;
         let api = &f.api_name.value;
-        let cs = ext.case_sensitive;
         let vt = f.kind.value_type(f.ty);
         let field_name = f.ident.unraw();
-        let doc = format!(" Typed key for the external ID `{api}`, for `Patch::upsert`.");
-        methods.push(quote! {
-            #[doc = #doc]
-            #vis const #name: #p::ExternalIdRef<Self, #vt> = #p::ExternalIdRef::__new(#api, #cs);
-        });
         // The key value comes from `SObject::external_id`.
-        let upsert_body = quote!(#p::upsert(client, self, Self::#name));
+        let upsert_body = quote!(#p::upsert(client, self, Self::FIELD.#member));
         let upsert_by = format_ident!("upsert_by_{}", field_name);
         let doc = format!(
             " Upserts this record by `{api}` (`PATCH {}/{api}/<value>`), race-free within this client.",
@@ -241,7 +268,8 @@ fn inherent(
                 }
             });
         }
-        let get_key = quote_spanned!(f.ty.span()=> #p::ExternalIdValue::to_external_id(__v));
+        let v = local("__v");
+        let get_key = quote_spanned!(at(f.ty)=> #p::ExternalIdValue::to_external_id({ #v }));
         let get_by = format_ident!("get_by_{}", field_name);
         let doc = format!(
             " Reads the record whose `{api}` is `value`, selecting exactly this struct's fields."
@@ -255,15 +283,19 @@ fn inherent(
             ) -> impl ::core::future::Future<Output = #p::Result<Self>> + use<#(#lifetimes,)* __V, #(#params),*> {
                 let value: #vt = value.into();
                 let __v = &value;
-                #p::get_by_external_id(client, Self::#name, #get_key)
+                #p::get_by_external_id(client, Self::FIELD.#member, #get_key)
             }
         });
     }
 
+    let fields_doc = format!(" Typed field tokens: `{ident}::FIELD.<field>`.");
     quote! {
+        #tokens_struct
         #[automatically_derived]
+        #[allow(unused_braces)]
         impl #impl_generics #ident #ty_generics #where_clause {
-            #(#field_consts)*
+            #[doc = #fields_doc]
+            #vis const FIELD: #tokens_ident #ty_generics = #tokens_ident { #(#token_values,)* };
             #(#methods)*
             /// Reads the record with this Id, selecting exactly this struct's fields.
             #[inline]
@@ -282,8 +314,17 @@ fn inherent(
     }
 }
 
-fn const_ident(field: &Ident) -> Ident {
-    Ident::new(&constant_case(&field.unraw().to_string()), field.span())
+/// Where errors about a field's type point. Code spanned there names generated locals and
+/// `self` only through [`local`] idents, resolved at the call site, so they still resolve when the
+/// struct comes from a `macro_rules!` (whose spans have their own hygiene); such arguments are
+/// wrapped in a block spanned at the type, so that an unsatisfied bound is reported there.
+fn at(ty: &Type) -> Span {
+    ty.span()
+}
+
+fn local(name: &str) -> TokenStream {
+    let ident = Ident::new(name, Span::call_site());
+    quote!(#ident)
 }
 
 /// Adds `Serialize + DeserializeOwned` (and `ExternalIdValue`, `Default`) bounds for field types
@@ -299,7 +340,7 @@ fn add_bounds(generics: &mut syn::Generics, fields: &[Field], p: &TokenStream) {
             continue;
         }
         let ty = f.ty;
-        let span = ty.span();
+        let span = at(ty);
         if f.is_skipped() {
             predicates.push(quote_spanned!(span=> #ty: ::core::default::Default));
             continue;

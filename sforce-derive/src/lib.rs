@@ -48,8 +48,10 @@ use proc_macro::TokenStream;
 ///   each external ID;
 /// - `get_by_id(&Client, &Id)` and `get_by_<field>(&Client, value)` for each external ID: typed
 ///   reads selecting exactly the mapped fields;
-/// - `patch() -> Patch<Self>`, with one `FieldRef` constant per writable field
-///   (`DESCRIPTION`) and one `ExternalIdRef` constant per external ID (`UUID`).
+/// - `patch() -> Patch<Self>`, and `FIELD: <Name>Fields`, a constant whose fields are typed tokens:
+///   a `FieldRef` per writable field (`CallLog::FIELD.description`) and an `ExternalIdRef` per
+///   external ID (`CallLog::FIELD.uuid`), for `Patch::set` / `null` / `upsert`. The struct
+///   `<Name>Fields` is generated next to the input struct, with its visibility.
 #[proc_macro_derive(SObject, attributes(sobject, external_id))]
 pub fn derive_sobject(input: TokenStream) -> TokenStream {
     expand::derive_sobject(input.into()).into()

@@ -55,11 +55,6 @@ pub fn pascal_case(rust: &str) -> String {
     out
 }
 
-/// `SCREAMING_SNAKE` constant name from a Rust field name.
-pub fn constant_case(rust: &str) -> String {
-    rust.to_uppercase()
-}
-
 const SUFFIXES: &[&str] = &[
     "c",
     "r",

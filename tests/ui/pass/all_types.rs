@@ -73,7 +73,7 @@ fn main() {
     assert_eq!(record.external_id("Signed__c"), None);
     assert_eq!(Everything::external_id_fields().count(), 3);
     assert_eq!(Everything::id_field().unwrap().rust_name(), "record_id");
-    let _ = Everything::TYPE;
+    let _ = Everything::FIELD.r#type;
 
     let read = Everything::from_value(serde_json::json!({
         "attributes": {"type": "Everything__c"},
@@ -88,6 +88,7 @@ fn main() {
     assert!(read.is_deleted);
     assert_eq!(read.formula, Some(3.0));
     assert_eq!(read.count, None);
-    let err = Everything::from_value(serde_json::json!({"Number__c": "x", "Name": "n"})).unwrap_err();
+    let err =
+        Everything::from_value(serde_json::json!({"Number__c": "x", "Name": "n"})).unwrap_err();
     assert_eq!(err.field, Some("Number__c"));
 }

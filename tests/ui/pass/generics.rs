@@ -34,8 +34,8 @@ async fn use_it(client: &sforce::client::Client) -> sforce::error::Result<()> {
     let read: Log<'static, i64, 3> = Log::get_by_key(client, "k").await?;
     let _ = read.payload;
     Log::<'static, i64, 3>::patch()
-        .set(Log::<'static, i64, 3>::PAYLOAD, 7)
-        .upsert(client, Log::<'static, i64, 3>::KEY, "k")
+        .set(Log::<'static, i64, 3>::FIELD.payload, 7)
+        .upsert(client, Log::<'static, i64, 3>::FIELD.key, "k")
         .await?;
     Ok(())
 }

@@ -29,19 +29,23 @@ pub struct CallLog {
     pub local_only: u32,
 }
 
-async fn use_it(client: &sforce::client::Client, call: &CallLog, id: &Id) -> sforce::error::Result<()> {
+async fn use_it(
+    client: &sforce::client::Client,
+    call: &CallLog,
+    id: &Id,
+) -> sforce::error::Result<()> {
     let _ = call.upsert_by_uuid(client).await?;
     let _ = call.upsert_by_code(client).await?;
     let _: CallLog = CallLog::get_by_id(client, id).await?;
     let _: CallLog = CallLog::get_by_uuid(client, "K1").await?;
     let _: CallLog = CallLog::get_by_code(client, String::from("c")).await?;
     let patch: Patch<CallLog> = CallLog::patch()
-        .set(CallLog::DESCRIPTION, "x")
-        .set(CallLog::CALL_TYPE, CallType::Outbound)
-        .null(CallLog::CALL_DURATION_IN_SECONDS)
-        .field(CallLog::STATUS, Field::Unchanged);
+        .set(CallLog::FIELD.description, "x")
+        .set(CallLog::FIELD.call_type, CallType::Outbound)
+        .null(CallLog::FIELD.call_duration_in_seconds)
+        .field(CallLog::FIELD.status, Field::Unchanged);
     patch.update(client, id).await?;
-    patch.upsert(client, CallLog::UUID, "K1").await?;
+    patch.upsert(client, CallLog::FIELD.uuid, "K1").await?;
     Ok(())
 }
 
@@ -53,7 +57,10 @@ fn main() {
     assert!(CallLog::field("uuid__c").unwrap().is_external_id());
     assert!(CallLog::field("code__c").unwrap().is_case_sensitive());
     assert!(CallLog::field("CreatedDate").unwrap().is_read_only());
-    assert_eq!(CallLog::field("CallDurationInSeconds").unwrap().rust_name(), "call_duration_in_seconds");
+    assert_eq!(
+        CallLog::field("CallDurationInSeconds").unwrap().rust_name(),
+        "call_duration_in_seconds"
+    );
     let client = sforce::client::Client::builder()
         .instance_url("http://127.0.0.1:1")
         .access_token("t")
