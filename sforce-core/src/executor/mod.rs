@@ -1,5 +1,8 @@
 //! Keyed single-flight execution of writes, independent of HTTP and Salesforce.
 //!
+//! The contract, point by point, with the tests that break each point, is in `CONTRACT.md`
+//! beside this file.
+//!
 //! An [`Executor`] runs an [`Operation`] (for sforce: one upsert by external ID) for writes
 //! submitted under a key, with these guarantees:
 //!
