@@ -10,6 +10,36 @@
 //! reads and writes cannot disagree. The struct does not need to derive serde (if it does, serde
 //! attributes are ignored by sforce); each field's *type* needs `Serialize + DeserializeOwned`.
 //!
+//! # The derive
+//!
+//! ```ignore
+//! #[derive(sforce::SObject)]
+//! #[sobject(name = "Task")]                      // sObject API name; default: the struct name
+//! pub struct CallLog {
+//!     #[sobject(id)] pub id: Option<sforce::Id>,  // the record Id: read, never written
+//!     #[external_id] #[sobject(rename = "uuid__c")] pub uuid: String,
+//!     #[external_id(case_sensitive)] #[sobject(rename = "Code__c")] pub code: Option<String>,
+//!     pub description: Option<String>,            // API name "Description" (PascalCase default)
+//!     pub status: sforce::Field<String>,          // unchanged / null / set
+//!     #[sobject(read_only)] pub created_date: Option<sforce::DateTime>,
+//!     #[sobject(skip)] pub local_only: u32,       // not mapped; filled with Default on reads
+//! }
+//! ```
+//!
+//! generates, besides this trait's impl (with the struct's visibility):
+//!
+//! | item | what it does |
+//! |---|---|
+//! | `call.upsert(&client)` | only with exactly one external ID: upsert keyed by it |
+//! | `call.upsert_by_uuid(&client)`, `call.upsert_by_code(&client)` | upsert keyed by that external ID |
+//! | `CallLog::get_by_id(&client, &id)` | typed read selecting exactly the mapped fields |
+//! | `CallLog::get_by_uuid(&client, "K1")`, `get_by_code` | the same by external ID |
+//! | `CallLog::patch()` | an empty [`Patch<CallLog>`](Patch) |
+//! | `CallLog::FIELD.description`, `CallLog::FIELD.uuid` | typed tokens ([`FieldRef`], [`ExternalIdRef`]) in a generated `CallLogFields` struct |
+//!
+//! The returned futures borrow neither the record nor the client (they can be spawned); an
+//! upsert's body is built and submitted to the client's write executor when the method is called.
+//!
 //! # Write bodies
 //!
 //! | field | in a write body |
@@ -40,7 +70,7 @@ pub use ops::*;
 ///
 /// The trait holds the metadata and the (de)serialization; the derive also generates typed
 /// inherent methods (`upsert`, `upsert_by_<field>`, `get_by_id`, `get_by_<field>`, `patch`) and
-/// the typed field tokens `<Name>::FIELD` ([`FieldRef`] / [`ExternalIdRef`]) that call the generic functions of this module.
+/// the typed field tokens `<Name>::FIELD`; see the [module docs](self).
 pub trait SObject: Sized {
     /// The sObject API name, e.g. `"Task"` or `"Invoice__c"`.
     const API_NAME: &'static str;

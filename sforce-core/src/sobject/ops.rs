@@ -15,11 +15,6 @@ use crate::client::{Client, UpsertKey, UpsertOutcome};
 use crate::error::{Error, Result};
 use crate::types::Id;
 
-/// Compile-time check for an external ID type.
-#[doc(hidden)]
-#[inline(always)]
-pub const fn __assert_external_id<T: ExternalIdValue + ?Sized>() {}
-
 /// A typed record that (de)serializes with serde: deserializes from a record object through
 /// [`SObject::from_record`] (so it works in any serde input, e.g. `Vec<Record<CallLog>>` for query
 /// results), serializes as the record's write body.
