@@ -187,16 +187,12 @@ fn finish(src: &str, docs: &Docs) -> String {
 }
 
 /// Field order in generated structs: `Id` first, then by API name (case-insensitively).
-fn field_order(a: &FieldSpec, b: &FieldSpec) -> std::cmp::Ordering {
-    let is_id = |f: &FieldSpec| Kind::of(&f.field_type) == Kind::Id;
-    is_id(b)
-        .cmp(&is_id(a))
-        .then_with(|| {
-            a.name
-                .to_ascii_lowercase()
-                .cmp(&b.name.to_ascii_lowercase())
-        })
-        .then_with(|| a.name.cmp(&b.name))
+fn field_order_key(f: &FieldSpec) -> (bool, String, String) {
+    (
+        Kind::of(&f.field_type) != Kind::Id,
+        f.name.to_ascii_lowercase(),
+        f.name.clone(),
+    )
 }
 
 /// Formats generated tokens with prettyplease.
@@ -231,7 +227,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         .collect();
     unmappable.sort();
     fields.retain(|f| names::derive_accepts(&f.name));
-    fields.sort_by(|a, b| field_order(a, b));
+    fields.sort_by_cached_key(|f| field_order_key(f));
 
     // `id` belongs to the record Id (the derive derives `get_by_id` from it), whatever else exists.
     let mut field_idents = names::assign(

@@ -96,6 +96,14 @@ pub(crate) fn list_dir(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Parses and checks one describe given as bytes; `source` names it in errors.
 pub(crate) fn parse_bytes(source: &str, bytes: &[u8]) -> Result<ObjectSpec> {
+    if let Some(spec) = crate::fast::parse(source, bytes) {
+        return Ok(spec);
+    }
+    parse_bytes_checked(source, bytes)
+}
+
+/// The slow path: a JSON value tree, checked key by key, so errors name their place.
+pub(crate) fn parse_bytes_checked(source: &str, bytes: &[u8]) -> Result<ObjectSpec> {
     let value: Value = serde_json::from_slice(bytes).map_err(|e| Error::Json {
         source_name: source.to_owned(),
         line: e.line(),
@@ -238,10 +246,7 @@ fn parse_field(cx: &Cx<'_>, value: &Value, path: &str) -> Result<FieldSpec> {
 /// API names are ASCII letters, digits and underscores; anything else would also be unusable in
 /// a URL path or SOQL, so reject it here rather than generate a `rename` that can never work.
 fn check_api_name(cx: &Cx<'_>, name: &str, path: &str) -> Result<()> {
-    let ok = !name.is_empty()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && name.len() <= 255;
-    if ok {
+    if is_api_name(name) {
         Ok(())
     } else {
         Err(cx.err(
@@ -249,6 +254,13 @@ fn check_api_name(cx: &Cx<'_>, name: &str, path: &str) -> Result<()> {
             format!("{name:?} is not a valid API name (ASCII letters, digits, `_`)"),
         ))
     }
+}
+
+/// ASCII letters, digits and `_`, 1 to 255 of them.
+pub(crate) fn is_api_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 255
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -349,6 +361,46 @@ impl Cx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/describes");
+        std::fs::read(dir.join(name)).unwrap()
+    }
+
+    #[test]
+    fn fast_and_checked_paths_agree() {
+        for name in [
+            "Task.json",
+            "Everything__c.json",
+            "Account.json",
+            "Address.json",
+        ] {
+            let bytes = fixture(name);
+            let fast = crate::fast::parse(name, &bytes).expect("fast path accepts the fixture");
+            assert_eq!(fast, parse_bytes_checked(name, &bytes).unwrap(), "{name}");
+        }
+        // Escaped strings cannot be borrowed; integral floats are integers; nulls are absent.
+        let json = br#"{"name":"T","label":"\u0054ab","fields":[{"name":"A","type":"string",
+            "length":255.0,"label":null,"picklistValues":null,"referenceTo":["X\n"]}]}"#;
+        let fast = crate::fast::parse("t", json).unwrap();
+        assert_eq!(fast, parse_bytes_checked("t", json).unwrap());
+        assert_eq!(fast.label, "Tab");
+        assert_eq!(fast.fields[0].length, Some(255));
+    }
+
+    proptest::proptest! {
+        /// Whatever the fast path accepts, the checked path accepts with the same result.
+        #[test]
+        fn fast_path_never_accepts_more(cut in 0usize..4000, flip in 0usize..4000, x in 1u8..=255) {
+            let mut bytes = fixture("Task.json");
+            let i = flip % bytes.len();
+            bytes[i] ^= x;
+            bytes.truncate(bytes.len() - cut % 8);
+            if let Some(fast) = crate::fast::parse("t", &bytes) {
+                proptest::prop_assert_eq!(Some(fast), parse_bytes_checked("t", &bytes).ok());
+            }
+        }
+    }
 
     #[test]
     fn syntax_errors_have_line_and_column() {

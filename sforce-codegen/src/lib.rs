@@ -73,6 +73,7 @@
 
 mod emit;
 mod error;
+mod fast;
 mod input;
 mod names;
 mod org;
@@ -230,8 +231,10 @@ impl Generator {
 
     /// Adds every `*.json` file of a directory (not recursive), one describe per file.
     pub fn add_dir(&mut self, dir: impl AsRef<Path>) -> Result<&mut Self> {
-        for path in input::list_dir(dir.as_ref())? {
-            self.add_file(&path)?;
+        let files = input::list_dir(dir.as_ref())?;
+        // Read and parse on all cores; add in file-name order, so errors are deterministic.
+        for spec in parallel_map(&files, |path| input::read_file(path)) {
+            self.insert(spec?)?;
         }
         Ok(self)
     }
@@ -328,35 +331,42 @@ impl Generator {
     }
 }
 
-/// Formats object modules on all cores (formatting dominates the cost); order is restored after.
+/// Formats object modules on all cores (formatting dominates the cost), in order.
 fn generate_parallel(
     jobs: &[(&ObjectSpec, &str, &str)],
     options: &Options,
 ) -> Result<Vec<GeneratedFile>> {
-    let one = |(obj, module, ty): &(&ObjectSpec, &str, &str)| -> Result<GeneratedFile> {
+    parallel_map(jobs, |(obj, module, ty)| {
         Ok(GeneratedFile {
             path: PathBuf::from(format!("{module}.rs")),
             contents: emit::object_file(obj, ty, options)?,
         })
-    };
+    })
+    .into_iter()
+    .collect()
+}
+
+/// `items.iter().map(f)` on all cores, results in input order.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || jobs.len() < 8 {
-        return jobs.iter().map(one).collect();
+    if threads < 2 || items.len() < 8 {
+        return items.iter().map(f).collect();
     }
-    let chunk = jobs.len().div_ceil(threads);
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
     std::thread::scope(|scope| {
-        let handles: Vec<_> = jobs
+        let handles: Vec<_> = items
             .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Result<Vec<_>>>()))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
             .collect();
-        let mut out = Vec::with_capacity(jobs.len());
+        let mut out = Vec::with_capacity(items.len());
         for handle in handles {
             match handle.join() {
-                Ok(files) => out.extend(files?),
+                Ok(part) => out.extend(part),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        Ok(out)
+        out
     })
 }
 

@@ -54,7 +54,14 @@ pub(crate) enum Kind {
 impl Kind {
     /// The kind of a describe `type` (matched case-insensitively).
     pub(crate) fn of(wire: &str) -> Kind {
-        match wire.to_ascii_lowercase().as_str() {
+        // Lower-cased on the stack: this runs for every field, several times.
+        let mut buf = [0u8; 32];
+        let Some(lower) = buf.get_mut(..wire.len()) else {
+            return Kind::Json { known: false };
+        };
+        lower.copy_from_slice(wire.as_bytes());
+        lower.make_ascii_lowercase();
+        match std::str::from_utf8(lower).unwrap_or("") {
             "id" => Kind::Id,
             "reference" => Kind::Reference,
             "string"
