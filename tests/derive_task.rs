@@ -385,3 +385,20 @@ fn metadata_consts() {
     assert!(!CallLog::field("uuid__c").unwrap().is_case_sensitive());
     assert!(CallLog::field("Code__c").unwrap().is_case_sensitive());
 }
+
+#[test]
+fn query_results_decode_through_record() {
+    // `Record<S>` decodes any record JSON through the derive (e.g. the `records` of a query).
+    let records: Vec<sforce::Record<CallLog>> = serde_json::from_value(json!([
+        {"attributes": {"type": "Task"}, "Id": "00T000000000001AAA", "uuid__c": "Q1",
+         "CallStarted__c": "2017-10-31T07:10:51.000+0000", "CallDurationInSeconds": 597.0},
+        {"attributes": {"type": "Task"}, "Id": "00T000000000002AAA", "uuid__c": "Q2"}
+    ]))
+    .unwrap();
+    assert_eq!(records[0].0.uuid, "Q1");
+    assert_eq!(records[0].0.call_duration_in_seconds, Some(597));
+    assert_eq!(records[0].0.call_started, Some(dt("2017-10-31T07:10:51Z")));
+    assert_eq!(records[1].0.description, None);
+    let err = serde_json::from_value::<sforce::Record<CallLog>>(json!({"uuid__c": 5})).unwrap_err();
+    assert!(err.to_string().contains("Task.uuid__c"), "{err}");
+}

@@ -603,6 +603,31 @@ mod tests {
         assert!("25:00:00Z".parse::<Time>().is_err());
     }
 
+    proptest::proptest! {
+        /// Any instant with any offset, written and read back in either offset form, is the
+        /// same instant (at millisecond precision, as Salesforce stores it).
+        #[test]
+        fn datetime_round_trips(
+            seconds in -62_135_500_000i64..253_402_200_000i64, // years 1..=9999 in any offset
+            millis in 0u16..1000,
+            offset_minutes in -840i32..=840i32,
+        ) {
+            let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+            let instant = time::OffsetDateTime::from_unix_timestamp(seconds).unwrap()
+                + time::Duration::milliseconds(millis.into());
+            let dt = DateTime::new(instant.to_offset(offset));
+            let written = dt.to_string();
+            let read: DateTime = written.parse().unwrap();
+            proptest::prop_assert_eq!(read, dt);
+            // Salesforce's read form: the offset without a colon.
+            let salesforce = format!("{}{}", &written[..written.len() - 6], written[written.len() - 6..].replace(':', ""));
+            if !written.ends_with('Z') {
+                let read: DateTime = salesforce.parse().unwrap();
+                proptest::prop_assert_eq!(read, dt);
+            }
+        }
+    }
+
     #[test]
     fn serde_forms() {
         let dt: DateTime = serde_json::from_str("\"2012-07-12T17:49:01.000+0000\"").unwrap();
