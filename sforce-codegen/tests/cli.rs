@@ -185,3 +185,69 @@ fn single_file_output_matches_the_library() {
     assert!(out.status.success(), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&out_dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn from_org_uses_the_environment_and_matches_the_library() {
+    let emu = sforce_emulator::Emulator::start().await.unwrap();
+    let out_dir = temp_dir("org");
+    let (url, token, dir) = (
+        emu.url().to_owned(),
+        emu.token().to_owned(),
+        out_dir.clone(),
+    );
+    let out = tokio::task::spawn_blocking(move || {
+        bin()
+            .env("SF_INSTANCE_URL", url)
+            .env("SF_ACCESS_TOKEN", token)
+            .args([
+                "--from-org",
+                "--objects",
+                "Task",
+                "--concurrency",
+                "2",
+                "--out",
+            ])
+            .arg(dir)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("describing ["),
+        "no progress bar when stderr is not a terminal"
+    );
+    let mut generator = sforce_codegen::Generator::new(sforce_codegen::Options::new());
+    generator
+        .add_describe(&emu.describe("Task").unwrap())
+        .unwrap();
+    let expected = generator.generate().unwrap();
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("task.rs")).unwrap(),
+        expected.file("task.rs").unwrap().contents
+    );
+    assert_eq!(
+        emu.request_count_matching("GET", "/sobjects/Task/describe"),
+        1
+    );
+
+    // A rejected token: non-zero exit, one line, no token in it.
+    let url = emu.url().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        bin()
+            .env("SF_INSTANCE_URL", url)
+            .env("SF_ACCESS_TOKEN", "bogus-token-value")
+            .args(["--from-org", "--out", "/tmp/unused-sforce-codegen"])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("error: org: global describe:"), "{err}");
+    assert!(!err.contains("bogus-token-value"), "{err}");
+    let _ = std::fs::remove_dir_all(&out_dir);
+}
