@@ -35,7 +35,8 @@
 //! # Types
 //!
 //! Fields map as follows (nullable or optional fields are wrapped in `Option`; only fields
-//! *required on create* — createable, not nillable, not defaulted — are plain values):
+//! *required on create* — createable, not nillable, not defaulted — and updateable are plain
+//! values, so an upsert that updates never has to send a create-only field):
 //!
 //! | describe type | Rust type |
 //! |---|---|

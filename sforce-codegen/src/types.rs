@@ -162,10 +162,12 @@ pub(crate) fn external_key(field: &FieldSpec, kind: Kind, read_only: bool) -> Ex
     }
 }
 
-/// Whether the field is `Option<T>` (anything a create may leave out, or a read may not return)
-/// or a plain `T` (required on create: createable, not nillable, not defaulted on create).
+/// Whether the field is `Option<T>` or a plain `T`. Plain only when a create must set it
+/// (createable, not nillable, not defaulted on create) and an update may send it again
+/// (updateable): a create-only field (a master-detail reference, say) is an `Option` so that an
+/// upsert that updates can leave it out.
 pub(crate) fn is_optional(field: &FieldSpec, kind: Kind) -> bool {
-    !(field.required_on_create() && !kind.is_compound() && kind != Kind::Id)
+    !(field.required_on_create() && field.updateable && !kind.is_compound() && kind != Kind::Id)
 }
 
 fn code_list(names: &[String]) -> String {

@@ -3,7 +3,7 @@
 /// Custom Invoice
 ///
 /// API name `Invoice__c`, custom object, Id prefix `a02`.
-#[derive(Debug, Clone, PartialEq, Default, ::sforce::SObject)]
+#[derive(Debug, Clone, PartialEq, ::sforce::SObject)]
 #[sobject(name = "Invoice__c")]
 pub struct InvoiceC {
     /// Record ID
@@ -12,6 +12,24 @@ pub struct InvoiceC {
     #[sobject(id)]
     #[sobject(rename = "Id")]
     pub id: Option<::sforce::Id>,
+    /// Account
+    ///
+    /// API name `Account__c`, type `reference`.
+    ///
+    /// Reference to `Account`. Relationship name `Account__r`.
+    ///
+    /// Required on create. Create-only: cannot be updated.
+    #[sobject(rename = "Account__c")]
+    pub account: Option<::sforce::Id>,
+    /// Approver
+    ///
+    /// API name `Approver__c`, type `reference`.
+    ///
+    /// Reference to `User`. Relationship name `Approver__r`.
+    ///
+    /// Required on create.
+    #[sobject(rename = "Approver__c")]
+    pub approver: ::sforce::Id,
     /// Invoice Kind
     ///
     /// API name `Invoice__c`, type `picklist`, max length 40.
