@@ -88,7 +88,10 @@ fn int(n: Option<serde_json::Number>) -> Option<Option<i64>> {
 
 /// The describe in `bytes`, if it passes every check of the slow path; `None` otherwise.
 pub(crate) fn parse(source: &str, bytes: &[u8]) -> Option<ObjectSpec> {
-    let raw: RawObject<'_> = serde_json::from_slice(bytes).ok()?;
+    // serde_json checks UTF-8 only in the strings it keeps, not in the ones it skips: check all
+    // of it first, as the value-tree path does.
+    let text = std::str::from_utf8(bytes).ok()?;
+    let raw: RawObject<'_> = serde_json::from_str(text).ok()?;
     let name = owned(raw.name)?;
     if !crate::input::is_api_name(&name) {
         return None;
