@@ -264,8 +264,14 @@ proptest! {
                 prop_assert!(msg.starts_with(&name), "error does not name the file: {}", msg);
             }
             Ok(_) => {
+                // Accepted input generates, unless the mangled object name is one the derive
+                // cannot declare (then it is left out, and there is nothing to generate).
                 let output = generator.generate();
-                prop_assert!(output.is_ok(), "accepted input failed to generate: {:?}", output.err());
+                prop_assert!(
+                    matches!(output, Ok(_) | Err(Error::NoInput)),
+                    "accepted input failed to generate: {:?}",
+                    output.err()
+                );
             }
         }
     }
