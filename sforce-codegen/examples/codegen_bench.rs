@@ -115,6 +115,21 @@ fn main() {
         // Wall time depends on what else the machine runs; CPU time (all threads) much less.
         println!("CPU time (user + system, all threads): {:.0} ms", cpu * 1e3);
     }
+    // One JSON line for scripts.
+    println!(
+        "{}",
+        json!({
+            "bench": "codegen",
+            "objects": OBJECTS,
+            "fields_per_object": FIELDS,
+            "parse_ms": parsed.as_secs_f64() * 1e3,
+            "generate_ms": (generated - parsed).as_secs_f64() * 1e3,
+            "write_ms": (total - generated).as_secs_f64() * 1e3,
+            "total_ms": total.as_secs_f64() * 1e3,
+            "cpu_ms": cpu.map(|c| c * 1e3),
+            "lines": lines,
+        })
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
