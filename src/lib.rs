@@ -1,4 +1,51 @@
 //! sforce: a typed Salesforce SDK for Rust whose upserts do not race.
+//!
+//! When two upserts of one new external ID reach Salesforce close together, both look the key up,
+//! both insert, and the second fails with `DUPLICATE_VALUE`. sforce sends every upsert through a
+//! keyed single-flight executor: never two requests for one key in flight, concurrent writes to
+//! one key merged into one request, every caller told the true outcome, and cross-process
+//! duplicates retried. See the [`executor`] module for the contract.
+//!
+//! ```no_run
+//! use sforce::{Client, DateTime, Id, SObject};
+//!
+//! #[derive(Debug, SObject)]
+//! #[sobject(name = "Task")]
+//! struct CallLog {
+//!     #[sobject(id)]
+//!     id: Option<Id>, // read back, never written
+//!     #[external_id]
+//!     #[sobject(rename = "uuid__c")]
+//!     uuid: String, // the upsert key
+//!     subject: Option<String>, // API name "Subject"; None leaves it unchanged
+//!     call_duration_in_seconds: Option<i32>, // API name "CallDurationInSeconds"
+//!     #[sobject(rename = "CallStarted__c")]
+//!     call_started: Option<DateTime>,
+//!     #[sobject(read_only)]
+//!     created_date: Option<DateTime>, // never reaches a write body
+//! }
+//!
+//! # async fn run(call: CallLog) -> sforce::Result<()> {
+//! let client = Client::from_env()?;
+//!
+//! // PATCH /sobjects/Task/uuid__c/<uuid>, through the single-flight executor.
+//! let outcome = call.upsert(&client).await?;
+//! println!("{} created={} merged={}", outcome.id(), outcome.created(), outcome.merged_writes());
+//!
+//! // Typed reads select exactly the struct's fields.
+//! let again = CallLog::get_by_uuid(&client, call.uuid.clone()).await?;
+//! assert_eq!(again.uuid, call.uuid);
+//!
+//! // A typed partial write: only these fields are sent; `null` clears a field.
+//! CallLog::patch()
+//!     .set(CallLog::FIELD.call_duration_in_seconds, 597)
+//!     .null(CallLog::FIELD.subject)
+//!     .upsert(&client, CallLog::FIELD.uuid, call.uuid.clone())
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Tests and examples run against [`emulator::Emulator`], an embedded Salesforce on loopback.
 #![warn(missing_docs)]
 
 pub use sforce_core::*;
