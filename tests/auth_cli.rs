@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::json;
-use sforce::auth::{SfCli, TokenProvider};
+use sforce::auth::{AuthError, SfCli, TokenProvider};
 use sforce::client::Client;
 use sforce::emulator::Emulator;
 use sforce::error::Error;
@@ -77,7 +77,7 @@ async fn sf_cli_flow() {
         .await
         .unwrap_err();
     match &err {
-        Error::Auth { message, .. } => {
+        Error::Auth(AuthError::Cli { message }) => {
             assert!(message.contains("NoOrgFound"), "{err}");
             assert!(
                 message.contains("No authorization information found"),
@@ -94,7 +94,14 @@ async fn sf_cli_flow() {
         .await
         .unwrap_err();
     let text = err.to_string();
-    assert!(matches!(err, Error::Auth { .. }), "{err:?}");
+    // The kind is matchable through `Client`: the CLI is missing, not refusing.
+    match &err {
+        Error::Auth(AuthError::CliNotFound { program }) => {
+            assert!(program.contains("not-installed-sf"), "{program}");
+        }
+        other => panic!("expected AuthError::CliNotFound, got {other:?}"),
+    }
+    assert!(err.auth_error().is_some() && err.oauth_error().is_none());
     assert!(
         text.contains("was not found") && text.contains("SF_CLI_PATH"),
         "{text}"

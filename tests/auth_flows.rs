@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use sforce::auth::{
-    ClientCredentials, JwtBearer, RefreshToken, Secret, TokenProvider, UsernamePassword,
+    AuthError, ClientCredentials, JwtBearer, RefreshToken, Secret, TokenProvider, UsernamePassword,
 };
 use sforce::client::Client;
 use sforce::emulator::Emulator;
@@ -35,9 +35,10 @@ fn client(provider: Arc<dyn TokenProvider>) -> Client {
 /// Asserts `err` is the typed auth error with Salesforce's `error` and `error_description`.
 fn assert_oauth_error(err: &Error, code: &str, description: &str) {
     match err {
-        Error::Auth { error, message, .. } => {
-            assert_eq!(error.as_deref(), Some(code), "{err}");
-            assert_eq!(message, description, "{err}");
+        Error::Auth(auth) => {
+            assert!(matches!(auth, AuthError::OAuth { .. }), "{err:?}");
+            assert_eq!(auth.oauth_error(), Some(code), "{err}");
+            assert_eq!(auth.error_description(), Some(description), "{err}");
         }
         other => panic!("expected Error::Auth, got {other:?}"),
     }

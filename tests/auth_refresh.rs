@@ -105,9 +105,12 @@ async fn failed_refresh_is_typed_shared_and_never_loops() {
 
     for result in &results {
         match result {
-            Err(Error::Auth { error, message, .. }) => {
-                assert_eq!(error.as_deref(), Some("invalid_grant"));
-                assert_eq!(message, "expired access/refresh token");
+            Err(Error::Auth(auth)) => {
+                assert_eq!(auth.oauth_error(), Some("invalid_grant"));
+                assert_eq!(
+                    auth.error_description(),
+                    Some("expired access/refresh token")
+                );
             }
             other => panic!("expected the typed auth error, got {other:?}"),
         }

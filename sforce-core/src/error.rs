@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::AuthError;
 use crate::types::Id;
 
 pub(crate) use excerpt::excerpt;
@@ -243,15 +244,11 @@ pub enum Error {
     /// The client configuration is invalid.
     #[error("configuration error: {0}")]
     Config(ConfigError),
-    /// Obtaining or refreshing an access token failed.
-    #[error("authentication failed: {}{message}", error.as_deref().map(|e| format!("{e}: ")).unwrap_or_default())]
-    #[non_exhaustive]
-    Auth {
-        /// The OAuth error code (`invalid_grant`, `invalid_client`, ...) when the server sent one.
-        error: Option<String>,
-        /// Description (never contains a secret).
-        message: String,
-    },
+    /// Obtaining or refreshing an access token failed; the [`AuthError`] says why (OAuth
+    /// refusal, unreachable token endpoint, missing Salesforce CLI, incomplete configuration,
+    /// ...) and never contains a secret.
+    #[error("authentication failed: {0}")]
+    Auth(AuthError),
     /// An argument was rejected before any request was sent.
     #[error("invalid input: {message}")]
     #[non_exhaustive]
@@ -337,14 +334,6 @@ impl Error {
         }
     }
 
-    /// An authentication error. `error` is the OAuth error code, if any. Never pass a secret.
-    pub fn auth(error: Option<String>, message: impl Into<String>) -> Self {
-        Error::Auth {
-            error,
-            message: message.into(),
-        }
-    }
-
     /// An invalid-input error.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
@@ -371,7 +360,7 @@ impl Error {
             | Error::Transport { context, .. }
             | Error::Timeout { context }
             | Error::Decode { context, .. } => Some(context),
-            Error::Config(_) | Error::Auth { .. } | Error::InvalidInput { .. } => None,
+            Error::Config(_) | Error::Auth(_) | Error::InvalidInput { .. } => None,
         }
     }
 
@@ -384,6 +373,20 @@ impl Error {
             Error::MultipleMatches { .. } => Some(300),
             _ => None,
         }
+    }
+
+    /// Why authentication failed, if this is [`Error::Auth`].
+    pub fn auth_error(&self) -> Option<&AuthError> {
+        match self {
+            Error::Auth(err) => Some(err),
+            _ => None,
+        }
+    }
+
+    /// Salesforce's OAuth `error` code (`invalid_grant`, `invalid_client`, ...), if this is an
+    /// [`Error::Auth`] from a token endpoint refusal.
+    pub fn oauth_error(&self) -> Option<&str> {
+        self.auth_error().and_then(AuthError::oauth_error)
     }
 
     /// The API error entries (empty unless this is [`Error::Api`]).

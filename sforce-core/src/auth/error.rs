@@ -89,27 +89,8 @@ impl AuthError {
     }
 }
 
-/// Maps to [`Error::Auth`](crate::error::Error::Auth): `error` is Salesforce's OAuth `error`
-/// code (when the token endpoint sent one) and `message` its `error_description` verbatim
-/// (or this error's description otherwise).
 impl From<AuthError> for crate::error::Error {
     fn from(err: AuthError) -> Self {
-        match err {
-            AuthError::OAuth {
-                error,
-                description: Some(description),
-                ..
-            } => crate::error::Error::auth(Some(error), description),
-            AuthError::OAuth {
-                flow,
-                status,
-                error,
-                description: None,
-            } => crate::error::Error::auth(
-                Some(error),
-                format!("{flow}: token endpoint returned HTTP {status} without a description"),
-            ),
-            other => crate::error::Error::auth(None, other.to_string()),
-        }
+        crate::error::Error::Auth(err)
     }
 }

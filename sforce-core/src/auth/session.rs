@@ -275,7 +275,7 @@ impl Session {
                         rejected: state.rejected.take(),
                         error: err.clone(),
                         at: Instant::now(),
-                        refused: matches!(err, Error::Auth { error: Some(_), .. }),
+                        refused: matches!(err, Error::Auth(AuthError::OAuth { .. })),
                     });
                 }
             }

@@ -40,10 +40,14 @@ impl TokenProvider for Counting {
     }
 }
 
-/// `(error, message)` of an [`Error::Auth`].
-fn auth_error(err: &Error) -> (Option<&str>, &str) {
+/// `(OAuth error code, description or else the error's text)` of an [`Error::Auth`].
+fn auth_error(err: &Error) -> (Option<&str>, String) {
     match err {
-        Error::Auth { error, message, .. } => (error.as_deref(), message),
+        Error::Auth(auth) => (
+            auth.oauth_error(),
+            auth.error_description()
+                .map_or_else(|| auth.to_string(), str::to_owned),
+        ),
         other => panic!("expected an auth error, got {other:?}"),
     }
 }
@@ -140,7 +144,10 @@ async fn reject_while_failing(session: &Session, provider: &Counting) -> AccessT
         let err = t.await.unwrap().unwrap_err();
         assert_eq!(
             auth_error(&err),
-            (Some("invalid_grant"), "expired access/refresh token")
+            (
+                Some("invalid_grant"),
+                "expired access/refresh token".to_owned()
+            )
         );
     }
     let late = session
@@ -232,6 +239,13 @@ async fn static_token_is_not_refreshed() {
         .await
         .unwrap_err();
     assert!(auth_error(&err).1.contains("cannot refresh"), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Auth(AuthError::NotRefreshable { provider: "static" })
+        ),
+        "{err:?}"
+    );
     assert!(!format!("{session:?} {err} {err:?}").contains("fixed-secret-token"));
 }
 
@@ -256,5 +270,9 @@ async fn panicking_provider_does_not_strand_the_session() {
     let http = reqwest::Client::new();
     let err = session.token(&http).await.unwrap_err();
     assert!(auth_error(&err).1.contains("did not complete"), "{err}");
+    assert!(
+        matches!(err, Error::Auth(AuthError::RefreshAborted(_))),
+        "{err:?}"
+    );
     assert_eq!(session.token(&http).await.unwrap().expose(), "after-panic");
 }
