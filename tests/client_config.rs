@@ -1,11 +1,13 @@
 //! Client configuration: URL policy, API version, Debug redaction.
 
+mod support;
+
 use std::time::Duration;
 
 use serde_json::json;
 use sforce::client::{Client, ClientBuilder, DEFAULT_API_VERSION, UpsertKey};
 use sforce::error::{ConfigError, Error};
-use sforce_emulator::Emulator;
+use support::{client_builder, emulator};
 
 const TOKEN: &str = "00D000000000001!AQ-very-secret-token-value";
 
@@ -130,14 +132,8 @@ fn debug_of_client_and_builder_shows_no_token() {
 
 #[tokio::test]
 async fn api_errors_name_method_and_path_but_never_the_token() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
+    let emu = emulator().await;
+    let client = client_builder(&emu)
         .user_agent("sforce-test/1.0")
         .build()
         .unwrap();

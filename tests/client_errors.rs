@@ -4,30 +4,17 @@
 //! Tests that inject a failure into an upsert use `upsert_raw` (one request, no retry), so the
 //! error reaches the caller exactly as the server sent it.
 
+mod support;
+
 use std::time::Duration;
 
 use serde_json::{Value, json};
 use sforce::Id;
 use sforce::client::{Client, Method, UpsertKey};
 use sforce::error::{Error, ErrorCode, RetryClass};
-use sforce_emulator::{Emulator, Failure};
+use sforce_emulator::Failure;
+use support::{client, client_builder, emulator, emulator_with_latency};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn client(emu: &Emulator) -> Client {
-    Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .expect("client")
-}
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .expect("emulator")
-}
 
 /// Asserts an API error: status, first code, and that its text names method and path but not
 /// the token.
@@ -532,14 +519,8 @@ async fn dropped_connection_after_processing_wrote_the_record() {
 
 #[tokio::test]
 async fn request_timeout_is_a_typed_timeout() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::from_secs(3))
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
+    let emu = emulator_with_latency(Duration::from_secs(3)).await;
+    let client = client_builder(&emu)
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();

@@ -1,7 +1,7 @@
 //! Record operations, describe, raw requests, `Sforce-Limit-Info`, and session refresh after a
 //! 401 — over real HTTP against the emulator.
 
-use std::time::Duration;
+mod support;
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -12,22 +12,7 @@ use sforce::describe::FieldType;
 use sforce::emulator::oauth::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN};
 use sforce::error::ErrorCode;
 use sforce_emulator::{Emulator, Failure};
-
-fn client(emu: &Emulator) -> Client {
-    Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .expect("client")
-}
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .expect("emulator")
-}
+use support::{client, emulator};
 
 #[derive(Debug, Deserialize)]
 struct AccountRow {

@@ -2,13 +2,13 @@
 //! interest process-wide, so a scoped subscriber only sees every span when no other test runs
 //! concurrently.
 
+mod support;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use serde_json::json;
-use sforce::client::Client;
-use sforce_emulator::Emulator;
+use support::{client, emulator};
 
 /// Captured spans: name → list of recorded fields.
 #[derive(Clone, Default)]
@@ -97,16 +97,8 @@ async fn every_request_has_a_span_with_method_path_status_and_duration_and_no_to
     let subscriber = tracing_subscriber::registry().with(captured.clone());
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .unwrap();
+    let emu = emulator().await;
+    let client = client(&emu);
     client
         .create("Account", &json!({"Name": "Traced"}))
         .await

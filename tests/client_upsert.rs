@@ -1,36 +1,21 @@
 //! Upsert by external ID over real HTTP against the embedded emulator: every status of
 //! SALESFORCE.md §2, the raw race, API-version differences, hostile values and key matching.
 
+mod support;
+
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use sforce::client::{Client, UpsertKey};
 use sforce::error::{Error, ErrorCode};
 use sforce_emulator::Emulator;
-
-fn client(emu: &Emulator) -> Client {
-    Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .expect("client")
-}
+use support::{client, client_builder, emulator, emulator_with_latency};
 
 fn client_v(emu: &Emulator, version: &str) -> Client {
-    Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
+    client_builder(emu)
         .api_version(version)
         .build()
         .expect("client")
-}
-
-async fn fast_emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .expect("emulator")
 }
 
 fn task_body(description: &str) -> Value {
@@ -39,7 +24,7 @@ fn task_body(description: &str) -> Value {
 
 #[tokio::test]
 async fn upsert_created_201_then_updated_200_same_id() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let key = UpsertKey::new("Task", "uuid__c", "a22ac4d6-e2c0-4e53-898d-ea1d0c807775");
 
@@ -67,7 +52,7 @@ async fn upsert_created_201_then_updated_200_same_id() {
 
 #[tokio::test]
 async fn upsert_v45_created_201_then_updated_204_same_id_via_one_lookup() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client_v(&emu, "45.0");
     assert_eq!(client.api_version(), "45.0");
     let key = UpsertKey::new("Task", "uuid__c", "old-api-key");
@@ -103,11 +88,7 @@ async fn upsert_v45_created_201_then_updated_204_same_id_via_one_lookup() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn raw_upsert_race_gives_one_created_and_one_duplicate_value() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::from_secs(1))
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator_with_latency(Duration::from_secs(1)).await;
     let client = client(&emu);
     let key = UpsertKey::new("Task", "uuid__c", "race-key-1");
     let (a, b) = tokio::join!(
@@ -158,7 +139,7 @@ async fn raw_upsert_race_gives_one_created_and_one_duplicate_value() {
 
 #[tokio::test]
 async fn upsert_multiple_matches_300_carries_ids_and_writes_nothing() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let mut ids = Vec::new();
     for subject in ["one", "two"] {
         let mut fields = Map::new();
@@ -198,7 +179,7 @@ async fn upsert_multiple_matches_300_carries_ids_and_writes_nothing() {
 
 #[tokio::test]
 async fn upsert_unknown_external_id_field_is_404_not_found() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let err = client
         .upsert(&UpsertKey::new("Account", "Namez", "x"), &json!({}))
@@ -216,7 +197,7 @@ async fn upsert_unknown_external_id_field_is_404_not_found() {
 
 #[tokio::test]
 async fn upsert_unknown_sobject_is_404_not_found() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let err = client
         .upsert(&UpsertKey::new("Nope__c", "Key__c", "x"), &json!({}))
@@ -232,7 +213,7 @@ async fn upsert_unknown_sobject_is_404_not_found() {
 
 #[tokio::test]
 async fn upsert_validation_failure_is_400_typed() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let err = client
         .upsert(
@@ -253,7 +234,7 @@ async fn upsert_validation_failure_is_400_typed() {
 
 #[tokio::test]
 async fn update_only_upsert_without_match_is_not_found_and_with_match_updates() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let key = UpsertKey::new("Task", "uuid__c", "update-only").update_only(true);
     let err = client.upsert(&key, &task_body("x")).await.unwrap_err();
@@ -291,7 +272,7 @@ const HOSTILE: &[&str] = &[
 
 #[tokio::test]
 async fn hostile_external_ids_round_trip_upsert_then_read() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let mut ids = Vec::new();
     for value in HOSTILE {
@@ -328,7 +309,7 @@ async fn hostile_external_ids_round_trip_upsert_then_read() {
 
 #[tokio::test]
 async fn case_insensitive_external_id_matches_any_case() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let created = client
         .upsert(
@@ -357,7 +338,7 @@ async fn case_insensitive_external_id_matches_any_case() {
 
 #[tokio::test]
 async fn case_sensitive_external_id_keeps_abc_and_lowercase_apart() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let upper = UpsertKey::new("Task", "Code__c", "ABC").case_sensitive(true);
     let lower = UpsertKey::new("Task", "Code__c", "abc").case_sensitive(true);
@@ -379,7 +360,7 @@ async fn case_sensitive_external_id_keeps_abc_and_lowercase_apart() {
 
 #[tokio::test]
 async fn number_external_id_reads_back_as_a_double() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let key = UpsertKey::new("Task", "LegacyNumber__c", "123");
     let created = client.upsert(&key, &task_body("n")).await.unwrap();
@@ -393,7 +374,7 @@ async fn number_external_id_reads_back_as_a_double() {
 
 #[tokio::test]
 async fn upsert_body_key_field_is_stripped_and_conflicts_are_refused_before_sending() {
-    let emu = fast_emulator().await;
+    let emu = emulator().await;
     let client = client(&emu);
     let key = UpsertKey::new("Task", "uuid__c", "Strip-Me");
     client

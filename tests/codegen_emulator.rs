@@ -1,12 +1,10 @@
 //! A record of every field type round-trips through the emulator loaded with the same describes
 //! the code was generated from (`sforce-codegen/tests/fixtures/describes`).
 
-use std::path::Path;
+mod support;
 
-use sforce::client::Client;
-use sforce::describe::SObjectDescribe;
-use sforce::emulator::Emulator;
 use sforce::types::{Date, DateTime, Time};
+use support::fixture_emulator;
 
 #[path = "codegen_generated/mod.rs"]
 #[allow(dead_code, unused_imports)]
@@ -16,23 +14,6 @@ mod generated;
 use generated::account::Type as AccountType;
 use generated::everything::{Colors, Mood, Stage, Type as SinkType};
 use generated::{Account, Base64Blob, Everything, JsonValue, MultiPicklist, NumberKey};
-
-async fn emulator() -> (Emulator, Client) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sforce-codegen/tests/fixtures/describes");
-    let mut builder = Emulator::builder().without_builtin_describes();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let json = std::fs::read(entry.unwrap().path()).unwrap();
-        let describe: SObjectDescribe = serde_json::from_slice(&json).unwrap();
-        builder = builder.describe(describe);
-    }
-    let emu = builder.start().await.unwrap();
-    let client = Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .unwrap();
-    (emu, client)
-}
 
 fn sample(account: &sforce::Id) -> Everything {
     Everything {
@@ -85,7 +66,7 @@ fn sample(account: &sforce::Id) -> Everything {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_structs_round_trip_through_the_emulator() {
-    let (emu, client) = emulator().await;
+    let (emu, client) = fixture_emulator().await;
     emu.set_commit_latency(std::time::Duration::ZERO);
 
     let account = Account {

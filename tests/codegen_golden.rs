@@ -4,10 +4,13 @@
 //! generator produces now (golden test; regenerate with `SFORCE_BLESS=1 cargo test --test
 //! codegen_golden`), and must behave as documented.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use sforce::sobject::SObject;
 use sforce_codegen::{Generator, Options, PicklistMode};
+use support::fixtures_dir;
 
 #[path = "codegen_generated/mod.rs"]
 #[allow(dead_code, unused_imports)]
@@ -24,17 +27,13 @@ mod single {
 use generated::everything::{Colors, Mood, Stage};
 use generated::{Base64Blob, Everything, MultiPicklist, NumberKey, Task};
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("sforce-codegen/tests/fixtures/describes")
-}
-
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codegen_generated")
 }
 
 fn generate(options: Options) -> sforce_codegen::Output {
     let mut generator = Generator::new(options);
-    generator.add_dir(fixtures()).unwrap();
+    generator.add_dir(fixtures_dir()).unwrap();
     generator.generate().unwrap()
 }
 
@@ -71,7 +70,7 @@ fn checked_in_code_is_what_the_generator_produces() {
 #[test]
 fn output_does_not_depend_on_input_order() {
     let expected = generate(Options::new());
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures())
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();

@@ -1,42 +1,21 @@
 //! Describes fetched from a live org (the emulator, over real HTTP) generate the same code as the
 //! same describes read from files; fetching is concurrent within the configured bound.
 
-use std::path::Path;
+mod support;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sforce::client::Client;
-use sforce::describe::{GlobalDescribe, GlobalSObject, SObjectDescribe};
+use sforce::describe::{GlobalDescribe, GlobalSObject};
 use sforce::emulator::Emulator;
 use sforce_codegen::{Error, Generator, Options, OrgOptions};
-
-fn fixture_describes() -> Vec<SObjectDescribe> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sforce-codegen/tests/fixtures/describes");
-    let mut out: Vec<SObjectDescribe> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| serde_json::from_slice(&std::fs::read(e.unwrap().path()).unwrap()).unwrap())
-        .collect();
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    out
-}
-
-async fn client_for(emu: &Emulator) -> Client {
-    Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .unwrap()
-}
+use support::{fixture_describes, fixture_emulator};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn org_describes_generate_the_same_code_as_files() {
-    let mut builder = Emulator::builder().without_builtin_describes();
-    for d in fixture_describes() {
-        builder = builder.describe(d);
-    }
-    let emu = builder.start().await.unwrap();
-    let client = client_for(&emu).await;
+    let (emu, client) = fixture_emulator().await;
 
     let options = Options::new().objects(["Task", "Everything__c", "Account"]);
     let mut from_org = Generator::new(options.clone());

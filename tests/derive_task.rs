@@ -1,12 +1,13 @@
 //! The seed's Task as a typed `#[derive(SObject)]` struct, against the embedded emulator:
 //! concurrent typed upserts of a new key, partial updates, explicit nulls, typed reads.
 
-use std::time::Duration;
+mod support;
 
 use serde_json::{Value, json};
-use sforce::client::{Client, UpsertKey};
+use sforce::client::UpsertKey;
 use sforce::emulator::Emulator;
 use sforce::{Date, DateTime, Field, Id, SObject};
+use support::windowed;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum CallType {
@@ -60,20 +61,6 @@ struct CallNote {
     description: Field<String>,
 }
 
-async fn setup() -> (Emulator, Client) {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::from_millis(200))
-        .start()
-        .await
-        .expect("emulator starts");
-    let client = Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .expect("client builds");
-    (emu, client)
-}
-
 fn dt(text: &str) -> DateTime {
     text.parse().unwrap()
 }
@@ -102,7 +89,7 @@ fn stored(emu: &Emulator, uuid: &str) -> serde_json::Map<String, Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_typed_upserts_of_a_new_key() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let uuid = "a22ac4d6-e2c0-4e53-898d-ea1d0c807775";
     // The telephony system: the call is created, and updated a moment later (within the
     // emulator's 200 ms commit window, where a plain client gets DUPLICATE_VALUE).
@@ -175,7 +162,7 @@ async fn concurrent_typed_upserts_of_a_new_key() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn partial_update_changes_only_its_fields() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let created = seed_call("PARTIAL-1")
         .upsert_by_uuid(&client)
         .await
@@ -217,7 +204,7 @@ async fn partial_update_changes_only_its_fields() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn explicit_null_clears_a_field() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let created = seed_call("NULL-1").upsert_by_uuid(&client).await.unwrap();
 
     // A patch: null clears, unmentioned fields stay.
@@ -262,7 +249,7 @@ async fn explicit_null_clears_a_field() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn typed_reads_round_trip() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let mut call = seed_call("READ-1");
     call.code = Some("CaseSensitive-7".into());
     call.activity_date = Some("2017-10-31".parse().unwrap());

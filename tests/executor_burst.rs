@@ -2,39 +2,21 @@
 //! commit window open: bursts over many keys, cross-client races, key normalization, policy.
 //! No timing assertions: counts come from the emulator's request log and in-flight tracker.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 use sforce::client::{Client, RetryPolicy, UpsertKey, WritePolicy};
 use sforce_emulator::{Emulator, Failure};
-
-/// Bound that turns a hang into a failure (not a timing assertion).
-const HANG: Duration = Duration::from_secs(60);
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::from_millis(200))
-        .start()
-        .await
-        .expect("emulator")
-}
+use support::{HANG, client, client_builder, obj, stored_task, wait_idle, windowed_emulator};
 
 fn client_with(emu: &Emulator, policy: WritePolicy) -> Client {
-    Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
+    client_builder(emu)
         .write_policy(policy)
         .build()
         .expect("client")
-}
-
-fn client(emu: &Emulator) -> Client {
-    client_with(emu, WritePolicy::default())
-}
-
-fn obj(value: Value) -> Map<String, Value> {
-    value.as_object().cloned().expect("object")
 }
 
 /// Upsert PATCH requests the emulator answered for `uuid__c` = `value` (exact segment).
@@ -46,21 +28,9 @@ fn patches_for(emu: &Emulator, value: &str) -> usize {
         .count()
 }
 
-async fn wait_idle(client: &Client) {
-    tokio::time::timeout(HANG, async {
-        while client.writes_in_flight() != 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await
-    .expect("the executor never emptied");
-}
-
 /// Asserts that every field of `expected` is stored on the record with that value.
 fn assert_record(emu: &Emulator, value: &str, expected: &Map<String, Value>) {
-    let stored = emu
-        .find_by_external_id("Task", "uuid__c", value)
-        .unwrap_or_else(|| panic!("no record for {value}"));
+    let stored = stored_task(emu, value);
     for (field, want) in expected {
         assert_eq!(stored.get(field), Some(want), "{value}.{field}: {stored:?}");
     }
@@ -156,7 +126,7 @@ async fn burst(
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thousand_writes_fifty_keys_sixty_four_tasks_no_error_in_order_at_most_two_requests_per_key()
  {
-    let emu = emulator().await;
+    let emu = windowed_emulator().await;
     let client = client(&emu);
     let keys: Vec<String> = (0..50).map(|i| format!("burst-{i}")).collect();
     let order = Arc::new(Mutex::new(Vec::new()));
@@ -195,7 +165,7 @@ async fn thousand_writes_fifty_keys_sixty_four_tasks_no_error_in_order_at_most_t
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_clients_racing_on_one_new_key_both_succeed_after_one_retry() {
-    let emu = emulator().await;
+    let emu = windowed_emulator().await;
     // Two clients = two executors, as two processes would have.
     let (a, b) = (client(&emu), client(&emu));
     let key = UpsertKey::new("Task", "uuid__c", "cross-process-1");
@@ -232,7 +202,7 @@ fn duplicate_on(field: &str) -> Failure {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn race_retry_is_bounded_then_surfaces_duplicate_value_and_other_fields_are_not_retried() {
-    let emu = emulator().await;
+    let emu = windowed_emulator().await;
     emu.set_commit_latency(Duration::ZERO);
     let retry = RetryPolicy::new()
         .max_attempts(3)
@@ -281,7 +251,7 @@ async fn race_retry_is_bounded_then_surfaces_duplicate_value_and_other_fields_ar
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn keys_differing_only_in_case_are_one_record_and_never_overlap() {
-    let emu = emulator().await;
+    let emu = windowed_emulator().await;
     let client = client(&emu);
     let values = ["Case-Key", "case-key", "CASE-KEY", "cAsE-kEy"];
     let pending: Vec<_> = values
@@ -314,7 +284,7 @@ async fn keys_differing_only_in_case_are_one_record_and_never_overlap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn serialize_policy_sends_each_write_alone_in_submission_order() {
-    let emu = emulator().await;
+    let emu = windowed_emulator().await;
     emu.set_commit_latency(Duration::from_millis(20));
     let client = client_with(&emu, WritePolicy::new().serialize());
     let key = UpsertKey::new("Task", "uuid__c", "serial-1");

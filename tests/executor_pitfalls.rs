@@ -6,28 +6,15 @@
 //! [`wait_in_flight`] returns cannot ride in that request. Waits are bounded only to turn a
 //! hang into a failure; nothing asserts on time.
 
+mod support;
+
 use std::time::Duration;
 
-use serde_json::{Map, Value, json};
-use sforce::client::{Client, UpsertKey};
+use serde_json::{Value, json};
+use sforce::client::UpsertKey;
 use sforce::error::ErrorCode;
 use sforce_emulator::{Emulator, Failure};
-
-const HANG: Duration = Duration::from_secs(60);
-
-async fn setup() -> (Emulator, Client) {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::from_millis(200))
-        .start()
-        .await
-        .expect("emulator");
-    let client = Client::builder()
-        .instance_url(emu.url())
-        .access_token(emu.token())
-        .build()
-        .expect("client");
-    (emu, client)
-}
+use support::{HANG, stored_task, wait_idle, windowed};
 
 /// Waits until an upsert is inside the emulator's commit window (high-water mark reset first
 /// by the caller with `emu.reset_max_in_flight()`).
@@ -39,21 +26,6 @@ async fn wait_in_flight(emu: &Emulator) {
     })
     .await
     .expect("no request went in flight");
-}
-
-async fn wait_idle(client: &Client) {
-    tokio::time::timeout(HANG, async {
-        while client.writes_in_flight() != 0 {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        }
-    })
-    .await
-    .expect("the executor never emptied");
-}
-
-fn stored(emu: &Emulator, value: &str) -> Map<String, Value> {
-    emu.find_by_external_id("Task", "uuid__c", value)
-        .unwrap_or_else(|| panic!("no record for {value}"))
 }
 
 fn patches(emu: &Emulator) -> Vec<Value> {
@@ -68,7 +40,7 @@ fn patches(emu: &Emulator) -> Vec<Value> {
 /// land; the other callers still resolve; the executor empties.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dropped_caller_futures_still_land() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let key = UpsertKey::new("Task", "uuid__c", "dropped-1");
     emu.reset_max_in_flight();
     let aborted = tokio::spawn(client.upsert(&key, &json!({"Subject": "first"})));
@@ -87,7 +59,7 @@ async fn dropped_caller_futures_still_land() {
     );
     assert!(aborted.await.unwrap_err().is_cancelled());
     wait_idle(&client).await;
-    let record = stored(&emu, "dropped-1");
+    let record = stored_task(&emu, "dropped-1");
     assert_eq!(record["Subject"], json!("first"));
     assert_eq!(record["Description"], json!("never polled"));
     assert_eq!(record["CallDurationInSeconds"], json!(7));
@@ -100,7 +72,7 @@ async fn dropped_caller_futures_still_land() {
 /// drained into it that failure, and a write queued behind the failed flush still lands.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn server_error_in_flight_keeps_waiting_writes_and_reports_true_outcomes() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let key = UpsertKey::new("Task", "uuid__c", "fail-500");
 
     // The first request is processed, then its answer is replaced by a 500.
@@ -120,7 +92,7 @@ async fn server_error_in_flight_keeps_waiting_writes_and_reports_true_outcomes()
     let (second, third) = (second.await.expect("second"), third.await.expect("third"));
     assert_eq!((second.merged_writes(), third.merged_writes()), (2, 2));
     assert_eq!(second, third);
-    let record = stored(&emu, "fail-500");
+    let record = stored_task(&emu, "fail-500");
     assert_eq!(record["Description"], json!("three"));
     assert_eq!(record["ReasonText__c"], json!("3"));
 
@@ -148,7 +120,7 @@ async fn server_error_in_flight_keeps_waiting_writes_and_reports_true_outcomes()
         .await
         .expect("write behind the failed flush");
     wait_idle(&client).await;
-    let record = stored(&emu, "fail-500");
+    let record = stored_task(&emu, "fail-500");
     assert_eq!(record["Subject"], json!("after"));
     let duration = record.get("CallDurationInSeconds");
     assert!(
@@ -162,7 +134,7 @@ async fn server_error_in_flight_keeps_waiting_writes_and_reports_true_outcomes()
 /// is replayed write by write: only that caller gets the error, the others land, in order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn merged_request_with_one_bad_field_is_replayed_so_only_its_caller_errs() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     let key = UpsertKey::new("Task", "uuid__c", "replay-1");
     emu.reset_max_in_flight();
     let first = client.upsert(&key, &json!({"Subject": "one"}));
@@ -179,7 +151,7 @@ async fn merged_request_with_one_bad_field_is_replayed_so_only_its_caller_errs()
     assert_eq!(err.api_code(), Some(&ErrorCode::InvalidField));
     assert!(err.to_string().contains("NoSuchField__c"), "{err}");
 
-    let record = stored(&emu, "replay-1");
+    let record = stored_task(&emu, "replay-1");
     assert_eq!(record["Subject"], json!("one"));
     assert_eq!(record["Description"], json!("two"));
     assert_eq!(record["CallDurationInSeconds"], json!(4));
@@ -208,7 +180,7 @@ async fn merged_request_with_one_bad_field_is_replayed_so_only_its_caller_errs()
 /// being removed) is never lost, over many rounds and concurrent keys.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn writes_chasing_their_predecessor_are_never_lost() {
-    let (emu, client) = setup().await;
+    let (emu, client) = windowed().await;
     emu.set_commit_latency(Duration::ZERO);
     let mut tasks = Vec::new();
     for k in 0..8 {
@@ -228,7 +200,7 @@ async fn writes_chasing_their_predecessor_are_never_lost() {
     }
     for k in 0..8 {
         assert_eq!(
-            stored(&emu, &format!("chase-{k}"))["CallDurationInSeconds"],
+            stored_task(&emu, &format!("chase-{k}"))["CallDurationInSeconds"],
             json!(39)
         );
     }
