@@ -11,6 +11,10 @@ pub mod executor;
 pub mod sobject;
 pub mod types;
 
+/// The `reqwest` this crate is built with: [`auth::TokenProvider::fetch`] takes its
+/// [`reqwest::Client`], so implement custom providers against this re-export.
+pub use reqwest;
+
 pub use client::{Client, ClientBuilder, UpsertKey, UpsertOutcome};
 pub use error::{Error, ErrorCode, Result};
 pub use sobject::{ExternalIdRef, FieldRef, Patch, Record, SObject};
