@@ -1,19 +1,8 @@
 //! Create, read, update, delete over real HTTP.
 mod common;
 
-use std::time::Duration;
-
-use common::{Api, SEED_TASK};
+use common::{Api, SEED_TASK, emulator};
 use serde_json::json;
-use sforce_emulator::Emulator;
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn create_read_update_delete() {

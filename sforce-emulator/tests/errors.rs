@@ -3,17 +3,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Answer, Api};
+use common::{Answer, Api, emulator};
 use serde_json::json;
-use sforce_emulator::Emulator;
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
-}
 
 fn assert_error(answer: &Answer, status: u16, code: &str, message: &str, fields: Option<&[&str]>) {
     assert_eq!(answer.status.as_u16(), status, "{answer:?}");

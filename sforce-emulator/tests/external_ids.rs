@@ -1,19 +1,8 @@
 //! External-ID values: one percent-decoded path segment, case rules, several matches, numbers.
 mod common;
 
-use std::time::Duration;
-
-use common::{Api, segment};
+use common::{Api, emulator, segment};
 use serde_json::json;
-use sforce_emulator::Emulator;
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn hostile_values_round_trip_as_one_segment() {

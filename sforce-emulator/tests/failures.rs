@@ -3,17 +3,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::Api;
+use common::{Api, emulator};
+use reqwest::Method;
 use serde_json::json;
-use sforce_emulator::{Emulator, Failure};
-
-async fn emulator() -> Emulator {
-    Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap()
-}
+use sforce_emulator::Failure;
 
 #[tokio::test]
 async fn injected_status_applies_to_matching_requests_only_n_times() {
@@ -82,12 +75,8 @@ async fn dropped_connection_gets_no_answer_and_writes_nothing() {
     let emu = emulator().await;
     let api = Api::new(&emu);
     emu.fail_next(Failure::drop_connection().for_path_containing("uuid__c/D"));
-    let url = format!("{}/services/data/v62.0/sobjects/Task/uuid__c/D", emu.url());
     let result = api
-        .http
-        .patch(&url)
-        .bearer_auth(emu.token())
-        .body("{}")
+        .request(Method::PATCH, "/sobjects/Task/uuid__c/D", Some("{}"))
         .send()
         .await;
     assert!(
@@ -119,12 +108,8 @@ async fn after_processing_failures_hide_a_committed_write() {
         "the write landed"
     );
     emu.fail_next(Failure::drop_connection().after_processing());
-    let url = format!("{}/services/data/v62.0/sobjects/Task/uuid__c/B", emu.url());
     let result = api
-        .http
-        .patch(&url)
-        .bearer_auth(emu.token())
-        .body("{}")
+        .request(Method::PATCH, "/sobjects/Task/uuid__c/B", Some("{}"))
         .send()
         .await;
     assert!(result.is_err());
@@ -178,15 +163,8 @@ async fn delay_makes_a_slow_server_for_client_timeouts() {
     let emu = emulator().await;
     let api = Api::new(&emu);
     emu.fail_next(Failure::delay(Duration::from_secs(30)).for_path_containing("uuid__c/slow"));
-    let url = format!(
-        "{}/services/data/v62.0/sobjects/Task/uuid__c/slow",
-        emu.url()
-    );
     let result = api
-        .http
-        .patch(&url)
-        .bearer_auth(emu.token())
-        .body("{}")
+        .request(Method::PATCH, "/sobjects/Task/uuid__c/slow", Some("{}"))
         .timeout(Duration::from_millis(200))
         .send()
         .await;

@@ -1,9 +1,20 @@
 //! Shared helpers for the emulator's HTTP tests (plain reqwest, no sforce client).
 #![allow(dead_code)]
 
-use reqwest::{Method, StatusCode};
+use std::time::Duration;
+
+use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::Value;
 use sforce_emulator::Emulator;
+
+/// An emulator that commits at once.
+pub async fn emulator() -> Emulator {
+    Emulator::builder()
+        .commit_latency(Duration::ZERO)
+        .start()
+        .await
+        .unwrap()
+}
 
 /// One HTTP answer.
 #[derive(Debug)]
@@ -58,9 +69,10 @@ impl Api {
         }
     }
 
-    /// `path` is appended to `/services/data/vXX.X` (starting with `/`), or used as is when it
-    /// starts with `/services`.
-    pub async fn send(&self, method: Method, path: &str, body: Option<&str>) -> Answer {
+    /// The request, not sent yet (for tests that expect a transport error). `path` is appended
+    /// to `/services/data/vXX.X` (starting with `/`), or used as is when it starts with
+    /// `/services`.
+    pub fn request(&self, method: Method, path: &str, body: Option<&str>) -> RequestBuilder {
         let url = if path.starts_with("/services") {
             format!("{}{path}", self.base)
         } else {
@@ -72,7 +84,16 @@ impl Api {
                 .header("content-type", "application/json")
                 .body(b.to_owned());
         }
-        let resp = req.send().await.expect("request");
+        req
+    }
+
+    /// Sends [`Api::request`] and reads the whole answer.
+    pub async fn send(&self, method: Method, path: &str, body: Option<&str>) -> Answer {
+        let resp = self
+            .request(method, path, body)
+            .send()
+            .await
+            .expect("request");
         Answer {
             status: resp.status(),
             headers: resp.headers().clone(),
