@@ -1,13 +1,9 @@
 //! OAuth 2.0 client credentials flow.
 
-use std::fmt;
-use std::time::Duration;
-
 use futures::future::BoxFuture;
-use url::Url;
 
-use super::endpoint::TokenRequest;
-use super::login::{LoginSettings, required};
+use super::endpoint::TokenEndpoint;
+use super::login::{LoginSettings, client_setters, login_setters, required};
 use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::error::Error;
 
@@ -19,12 +15,12 @@ const FLOW: &str = "client-credentials";
 ///
 /// The credentials go in the form body by default, or in an HTTP Basic header with
 /// [`ClientCredentialsBuilder::basic_auth`].
+#[derive(Debug)]
 pub struct ClientCredentials {
     client_id: String,
     client_secret: Secret,
     basic_auth: bool,
-    token_url: Url,
-    session_lifetime: Option<Duration>,
+    endpoint: TokenEndpoint,
 }
 
 /// Builder of [`ClientCredentials`].
@@ -44,16 +40,9 @@ impl ClientCredentials {
 }
 
 impl ClientCredentialsBuilder {
-    /// The consumer key. Required.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-
-    /// The consumer secret. Required.
-    pub fn client_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.client_secret = Some(secret.into());
-        self
+    client_setters! {
+        /// The consumer secret. Required.
+        client_secret
     }
 
     /// Sends the credentials as HTTP Basic authentication instead of form fields.
@@ -62,16 +51,9 @@ impl ClientCredentialsBuilder {
         self
     }
 
-    /// The org's My Domain URL (e.g. `https://myorg.my.salesforce.com`), or an emulator's URL.
-    pub fn login_url(mut self, url: impl Into<String>) -> Self {
-        self.login.login_url = Some(url.into());
-        self
-    }
-
-    /// How long issued sessions last, when known (enables refresh before expiry).
-    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
-        self.login.session_lifetime = Some(lifetime);
-        self
+    login_setters! {
+        /// The org's My Domain URL (e.g. `https://myorg.my.salesforce.com`), or an emulator's URL.
+        login_url
     }
 
     /// Checks the settings.
@@ -80,8 +62,7 @@ impl ClientCredentialsBuilder {
             client_id: required(self.client_id, FLOW, "client_id (consumer key)")?,
             client_secret: required(self.client_secret, FLOW, "client_secret")?,
             basic_auth: self.basic_auth,
-            token_url: self.login.token_url()?,
-            session_lifetime: self.login.session_lifetime,
+            endpoint: self.login.endpoint(FLOW)?,
         })
     }
 }
@@ -98,32 +79,11 @@ impl TokenProvider for ClientCredentials {
                 form.push(("client_id", &self.client_id));
                 form.push(("client_secret", self.client_secret.expose()));
             }
-            let granted = TokenRequest {
-                flow: FLOW,
-                url: &self.token_url,
-                form,
-                basic,
-                lifetime: self.session_lifetime,
-            }
-            .send(&http)
-            .await?;
-            Ok(granted.token)
+            Ok(self.endpoint.request(&http, &form, basic).await?.token)
         })
     }
 
     fn kind(&self) -> &'static str {
         FLOW
-    }
-}
-
-impl fmt::Debug for ClientCredentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCredentials")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .field("basic_auth", &self.basic_auth)
-            .field("token_url", &self.token_url.as_str())
-            .field("session_lifetime", &self.session_lifetime)
-            .finish()
     }
 }

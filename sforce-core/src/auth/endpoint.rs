@@ -1,6 +1,7 @@
 //! The OAuth token endpoint (`/services/oauth2/token`): request and response handling shared by
 //! the OAuth flows.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -57,13 +58,12 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// One token request: a form POST, optionally with HTTP Basic client authentication.
-pub(crate) struct TokenRequest<'a> {
+/// Where a flow asks for tokens: the flow's name, its token endpoint and the assumed session
+/// lifetime (the endpoint does not report one). Every OAuth flow sends its requests through
+/// [`TokenEndpoint::request`].
+pub(crate) struct TokenEndpoint {
     pub flow: &'static str,
-    pub url: &'a Url,
-    pub form: Vec<(&'static str, &'a str)>,
-    pub basic: Option<(&'a str, &'a Secret)>,
-    /// Assumed session lifetime (the endpoint does not report one).
+    pub url: Url,
     pub lifetime: Option<Duration>,
 }
 
@@ -75,16 +75,22 @@ pub(crate) struct Granted {
     pub refresh_token: Option<Secret>,
 }
 
-impl TokenRequest<'_> {
-    /// Sends the request and parses the answer.
-    pub(crate) async fn send(self, http: &reqwest::Client) -> Result<Granted, AuthError> {
+impl TokenEndpoint {
+    /// Sends one token request (a form POST, optionally with HTTP Basic client
+    /// authentication) and parses the answer.
+    pub(crate) async fn request(
+        &self,
+        http: &reqwest::Client,
+        form: &[(&str, &str)],
+        basic: Option<(&str, &Secret)>,
+    ) -> Result<Granted, AuthError> {
         let flow = self.flow;
         tracing::debug!(flow, url = %self.url, "requesting access token");
         let mut request = http
             .post(self.url.clone())
             .header(reqwest::header::ACCEPT, "application/json")
-            .form(&self.form);
-        if let Some((user, secret)) = self.basic {
+            .form(form);
+        if let Some((user, secret)) = basic {
             request = request.basic_auth(user, Some(secret.expose()));
         }
         let transport = |e: reqwest::Error| AuthError::Transport {
@@ -106,6 +112,15 @@ impl TokenRequest<'_> {
             Err(e) => tracing::warn!(flow, status, error = %e, "token request failed"),
         }
         granted
+    }
+}
+
+impl fmt::Debug for TokenEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenEndpoint")
+            .field("token_url", &self.url.as_str())
+            .field("session_lifetime", &self.lifetime)
+            .finish()
     }
 }
 

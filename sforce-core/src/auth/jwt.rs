@@ -7,10 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use futures::future::BoxFuture;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
-use url::Url;
 
-use super::endpoint::TokenRequest;
-use super::login::{LoginSettings, required};
+use super::endpoint::TokenEndpoint;
+use super::login::{LoginSettings, login_setters, required};
 use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::error::Error;
 
@@ -39,8 +38,7 @@ pub struct JwtBearer {
     username: String,
     audience: String,
     key: EncodingKey,
-    token_url: Url,
-    session_lifetime: Option<Duration>,
+    endpoint: TokenEndpoint,
 }
 
 /// Builder of [`JwtBearer`].
@@ -115,17 +113,10 @@ impl JwtBearerBuilder {
         self
     }
 
-    /// Where to send the token request: `https://login.salesforce.com` (default),
-    /// `https://test.salesforce.com`, a My Domain URL, or an emulator's URL.
-    pub fn login_url(mut self, url: impl Into<String>) -> Self {
-        self.login.login_url = Some(url.into());
-        self
-    }
-
-    /// Uses the sandbox login URL (`https://test.salesforce.com`).
-    pub fn sandbox(mut self) -> Self {
-        self.login.set_sandbox();
-        self
+    login_setters! {
+        /// Where to send the token request: `https://login.salesforce.com` (default),
+        /// `https://test.salesforce.com`, a My Domain URL, or an emulator's URL.
+        login_url, sandbox
     }
 
     /// The `aud` claim. Defaults to the login URL; set it to `https://login.salesforce.com` (or
@@ -133,13 +124,6 @@ impl JwtBearerBuilder {
     /// site URL for an Experience Cloud site.
     pub fn audience(mut self, audience: impl Into<String>) -> Self {
         self.audience = Some(audience.into());
-        self
-    }
-
-    /// How long issued sessions last (the org's session timeout), when known: tokens are then
-    /// refreshed shortly before they expire instead of after a 401.
-    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
-        self.login.session_lifetime = Some(lifetime);
         self
     }
 
@@ -162,7 +146,7 @@ impl JwtBearerBuilder {
         };
         let key = EncodingKey::from_rsa_pem(pem.expose().as_bytes())
             .map_err(|e| AuthError::Config(format!("{FLOW}: invalid RSA private key PEM: {e}")))?;
-        let token_url = self.login.token_url()?;
+        let endpoint = self.login.endpoint(FLOW)?;
         let audience = self
             .audience
             .unwrap_or_else(|| self.login.login_url().trim_end_matches('/').to_owned());
@@ -171,8 +155,7 @@ impl JwtBearerBuilder {
             username,
             audience,
             key,
-            token_url,
-            session_lifetime: self.login.session_lifetime,
+            endpoint,
         })
     }
 }
@@ -182,16 +165,8 @@ impl TokenProvider for JwtBearer {
         let http = http.clone();
         Box::pin(async move {
             let assertion = self.assertion()?;
-            let granted = TokenRequest {
-                flow: FLOW,
-                url: &self.token_url,
-                form: vec![("grant_type", GRANT_TYPE), ("assertion", &assertion)],
-                basic: None,
-                lifetime: self.session_lifetime,
-            }
-            .send(&http)
-            .await?;
-            Ok(granted.token)
+            let form = [("grant_type", GRANT_TYPE), ("assertion", &assertion)];
+            Ok(self.endpoint.request(&http, &form, None).await?.token)
         })
     }
 
@@ -206,9 +181,8 @@ impl fmt::Debug for JwtBearer {
             .field("client_id", &self.client_id)
             .field("username", &self.username)
             .field("audience", &self.audience)
-            .field("token_url", &self.token_url.as_str())
+            .field("endpoint", &self.endpoint)
             .field("key", &"[redacted]")
-            .field("session_lifetime", &self.session_lifetime)
             .finish()
     }
 }

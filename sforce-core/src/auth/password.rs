@@ -1,13 +1,9 @@
 //! OAuth 2.0 username-password flow (being retired by Salesforce).
 
-use std::fmt;
-use std::time::Duration;
-
 use futures::future::BoxFuture;
-use url::Url;
 
-use super::endpoint::TokenRequest;
-use super::login::{LoginSettings, required};
+use super::endpoint::TokenEndpoint;
+use super::login::{LoginSettings, client_setters, login_setters, required};
 use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::error::Error;
 
@@ -22,13 +18,13 @@ const FLOW: &str = "username-password";
 ///
 /// When the org requires it, the user's security token is appended to the password
 /// ([`UsernamePasswordBuilder::security_token`]).
+#[derive(Debug)]
 pub struct UsernamePassword {
     client_id: String,
     client_secret: Option<Secret>,
     username: String,
     password: Secret,
-    token_url: Url,
-    session_lifetime: Option<Duration>,
+    endpoint: TokenEndpoint,
 }
 
 /// Builder of [`UsernamePassword`].
@@ -50,16 +46,9 @@ impl UsernamePassword {
 }
 
 impl UsernamePasswordBuilder {
-    /// The consumer key. Required.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-
-    /// The consumer secret (required unless the connected app waives it).
-    pub fn client_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.client_secret = Some(secret.into());
-        self
+    client_setters! {
+        /// The consumer secret (required unless the connected app waives it).
+        client_secret
     }
 
     /// The username. Required.
@@ -80,22 +69,9 @@ impl UsernamePasswordBuilder {
         self
     }
 
-    /// Login URL (default `https://login.salesforce.com`).
-    pub fn login_url(mut self, url: impl Into<String>) -> Self {
-        self.login.login_url = Some(url.into());
-        self
-    }
-
-    /// Uses the sandbox login URL (`https://test.salesforce.com`).
-    pub fn sandbox(mut self) -> Self {
-        self.login.set_sandbox();
-        self
-    }
-
-    /// How long issued sessions last, when known (enables refresh before expiry).
-    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
-        self.login.session_lifetime = Some(lifetime);
-        self
+    login_setters! {
+        /// Login URL (default `https://login.salesforce.com`).
+        login_url, sandbox
     }
 
     /// Checks the settings.
@@ -110,8 +86,7 @@ impl UsernamePasswordBuilder {
             client_secret: self.client_secret,
             username: required(self.username, FLOW, "username")?,
             password,
-            token_url: self.login.token_url()?,
-            session_lifetime: self.login.session_lifetime,
+            endpoint: self.login.endpoint(FLOW)?,
         })
     }
 }
@@ -129,33 +104,11 @@ impl TokenProvider for UsernamePassword {
             if let Some(secret) = &self.client_secret {
                 form.push(("client_secret", secret.expose()));
             }
-            let granted = TokenRequest {
-                flow: FLOW,
-                url: &self.token_url,
-                form,
-                basic: None,
-                lifetime: self.session_lifetime,
-            }
-            .send(&http)
-            .await?;
-            Ok(granted.token)
+            Ok(self.endpoint.request(&http, &form, None).await?.token)
         })
     }
 
     fn kind(&self) -> &'static str {
         FLOW
-    }
-}
-
-impl fmt::Debug for UsernamePassword {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("UsernamePassword")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret)
-            .field("username", &self.username)
-            .field("password", &self.password)
-            .field("token_url", &self.token_url.as_str())
-            .field("session_lifetime", &self.session_lifetime)
-            .finish()
     }
 }

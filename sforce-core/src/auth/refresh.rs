@@ -2,13 +2,11 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use futures::future::BoxFuture;
-use url::Url;
 
-use super::endpoint::TokenRequest;
-use super::login::{LoginSettings, required};
+use super::endpoint::TokenEndpoint;
+use super::login::{LoginSettings, client_setters, login_setters, required};
 use super::{AccessToken, AuthError, Secret, TokenProvider};
 use crate::error::Error;
 
@@ -28,8 +26,7 @@ pub struct RefreshToken {
     client_secret: Option<Secret>,
     refresh_token: Mutex<Secret>,
     on_rotation: Option<RotationCallback>,
-    token_url: Url,
-    session_lifetime: Option<Duration>,
+    endpoint: TokenEndpoint,
 }
 
 /// Builder of [`RefreshToken`].
@@ -58,16 +55,9 @@ impl RefreshToken {
 }
 
 impl RefreshTokenBuilder {
-    /// The consumer key. Required.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
-
-    /// The consumer secret, if the connected app requires it for refresh.
-    pub fn client_secret(mut self, secret: impl Into<Secret>) -> Self {
-        self.client_secret = Some(secret.into());
-        self
+    client_setters! {
+        /// The consumer secret, if the connected app requires it for refresh.
+        client_secret
     }
 
     /// The refresh token. Required.
@@ -83,22 +73,9 @@ impl RefreshTokenBuilder {
         self
     }
 
-    /// Login URL (default `https://login.salesforce.com`; the My Domain URL works too).
-    pub fn login_url(mut self, url: impl Into<String>) -> Self {
-        self.login.login_url = Some(url.into());
-        self
-    }
-
-    /// Uses the sandbox login URL (`https://test.salesforce.com`).
-    pub fn sandbox(mut self) -> Self {
-        self.login.set_sandbox();
-        self
-    }
-
-    /// How long issued sessions last, when known (enables refresh before expiry).
-    pub fn session_lifetime(mut self, lifetime: Duration) -> Self {
-        self.login.session_lifetime = Some(lifetime);
-        self
+    login_setters! {
+        /// Login URL (default `https://login.salesforce.com`; the My Domain URL works too).
+        login_url, sandbox
     }
 
     /// Checks the settings.
@@ -108,8 +85,7 @@ impl RefreshTokenBuilder {
             client_secret: self.client_secret,
             refresh_token: Mutex::new(required(self.refresh_token, FLOW, "refresh_token")?),
             on_rotation: self.on_rotation,
-            token_url: self.login.token_url()?,
-            session_lifetime: self.login.session_lifetime,
+            endpoint: self.login.endpoint(FLOW)?,
         })
     }
 }
@@ -127,15 +103,7 @@ impl TokenProvider for RefreshToken {
             if let Some(secret) = &self.client_secret {
                 form.push(("client_secret", secret.expose()));
             }
-            let granted = TokenRequest {
-                flow: FLOW,
-                url: &self.token_url,
-                form,
-                basic: None,
-                lifetime: self.session_lifetime,
-            }
-            .send(&http)
-            .await?;
+            let granted = self.endpoint.request(&http, &form, None).await?;
             if let Some(new) = granted.refresh_token.filter(|new| *new != refresh_token) {
                 tracing::info!(flow = FLOW, "refresh token rotated");
                 *self.refresh_token.lock().unwrap_or_else(|p| p.into_inner()) = new.clone();
@@ -159,8 +127,7 @@ impl fmt::Debug for RefreshToken {
             .field("client_secret", &self.client_secret)
             .field("refresh_token", &"[redacted]")
             .field("on_rotation", &self.on_rotation.is_some())
-            .field("token_url", &self.token_url.as_str())
-            .field("session_lifetime", &self.session_lifetime)
+            .field("endpoint", &self.endpoint)
             .finish()
     }
 }

@@ -194,16 +194,22 @@ async fn session_recovers_after_failed_refresh() {
     assert_eq!(provider.fetches.load(Ordering::SeqCst), 3);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn proactive_refresh_near_known_expiry() {
+/// A provider whose tokens last `lifetime`, and a session with a refresh margin larger than
+/// that: every cached token counts as "about to expire".
+fn expiring_session(lifetime: Duration) -> (Arc<Counting>, Session) {
     let provider = Arc::new(Counting {
-        lifetime: Some(Duration::from_secs(30)),
+        lifetime: Some(lifetime),
         ..Counting::default()
     });
-    // Margin larger than the lifetime: every cached token counts as "about to expire".
     let session = Session::builder(provider.clone())
         .refresh_margin(Duration::from_secs(3600))
         .build();
+    (provider, session)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn proactive_refresh_near_known_expiry() {
+    let (provider, session) = expiring_session(Duration::from_secs(30));
     let http = reqwest::Client::new();
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-2");
@@ -212,13 +218,7 @@ async fn proactive_refresh_near_known_expiry() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn failed_proactive_refresh_keeps_valid_token() {
-    let provider = Arc::new(Counting {
-        lifetime: Some(Duration::from_secs(600)),
-        ..Counting::default()
-    });
-    let session = Session::builder(provider.clone())
-        .refresh_margin(Duration::from_secs(3600))
-        .build();
+    let (provider, session) = expiring_session(Duration::from_secs(600));
     let http = reqwest::Client::new();
     assert_eq!(session.token(&http).await.unwrap().expose(), "tok-1");
     provider.fail.store(true, Ordering::SeqCst);
