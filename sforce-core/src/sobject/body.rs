@@ -1,0 +1,202 @@
+//! Write bodies and record decoding: what the generated `SObject` impls call per field.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::types::Field;
+
+/// Accumulates a write body. Generated code calls one method per writable field.
+#[derive(Debug)]
+pub struct WriteBody {
+    sobject: &'static str,
+    map: Map<String, Value>,
+    error: Option<EncodeError>,
+}
+
+impl WriteBody {
+    /// An empty body for this sObject.
+    pub fn new(sobject: &'static str) -> Self {
+        WriteBody {
+            sobject,
+            map: Map::new(),
+            error: None,
+        }
+    }
+
+    /// Writes a plain value.
+    pub fn value<T: Serialize + ?Sized>(&mut self, api_name: &'static str, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(v) => {
+                self.map.insert(api_name.to_owned(), v);
+            }
+            Err(source) => {
+                self.error.get_or_insert(EncodeError {
+                    sobject: self.sobject,
+                    field: api_name,
+                    source: source.into(),
+                });
+            }
+        }
+    }
+
+    /// Writes `Some(v)`; leaves `None` out.
+    pub fn option<T: Serialize>(&mut self, api_name: &'static str, value: &Option<T>) {
+        if let Some(v) = value {
+            self.value(api_name, v);
+        }
+    }
+
+    /// Writes `Set(v)` and `Null`; leaves `Unchanged` out.
+    pub fn field<T: Serialize>(&mut self, api_name: &'static str, value: &Field<T>) {
+        match value {
+            Field::Unchanged => {}
+            Field::Null => {
+                self.map.insert(api_name.to_owned(), Value::Null);
+            }
+            Field::Set(v) => self.value(api_name, v),
+        }
+    }
+
+    /// The body, or the first field that failed to serialize.
+    pub fn finish(self) -> Result<Map<String, Value>, EncodeError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.map),
+        }
+    }
+}
+
+/// Reads fields out of a record. Generated code calls one method per mapped field.
+#[derive(Debug)]
+pub struct RecordReader {
+    sobject: &'static str,
+    map: Map<String, Value>,
+}
+
+impl RecordReader {
+    /// Wraps a record's JSON object.
+    pub fn new(sobject: &'static str, map: Map<String, Value>) -> Self {
+        RecordReader { sobject, map }
+    }
+
+    fn take(&mut self, api_name: &str) -> Option<Value> {
+        if let Some(v) = self.map.remove(api_name) {
+            return Some(v);
+        }
+        // Salesforce answers with the field names as declared; accept a declaration that differs
+        // only in case, as Salesforce itself does.
+        let key = self
+            .map
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(api_name))?
+            .clone();
+        self.map.remove(&key)
+    }
+
+    /// Reads a field; a missing key reads as `null` (so `Option` fields become `None`).
+    ///
+    /// Salesforce returns Number fields (including number external IDs) as doubles (`123.0`):
+    /// when an integral double does not decode, it is decoded again as an integer, so integer
+    /// field types work.
+    pub fn read<T: DeserializeOwned>(&mut self, api_name: &'static str) -> Result<T, DecodeError> {
+        let value = self.take(api_name).unwrap_or(Value::Null);
+        let as_integer = integral(&value);
+        serde_json::from_value(value)
+            .or_else(|err| match as_integer {
+                Some(int) => serde_json::from_value(int).map_err(|_| err),
+                None => Err(err),
+            })
+            .map_err(|source| DecodeError {
+                sobject: self.sobject,
+                field: Some(api_name),
+                source: source.into(),
+            })
+    }
+
+    /// Reads a [`Field`]: missing is `Unchanged`, `null` is `Null`.
+    pub fn read_field<T: DeserializeOwned>(
+        &mut self,
+        api_name: &'static str,
+    ) -> Result<Field<T>, DecodeError> {
+        if self.take_peek(api_name) {
+            self.read(api_name)
+        } else {
+            Ok(Field::Unchanged)
+        }
+    }
+
+    fn take_peek(&self, api_name: &str) -> bool {
+        self.map.contains_key(api_name) || self.map.keys().any(|k| k.eq_ignore_ascii_case(api_name))
+    }
+
+    /// What is left of the record (fields not read, `attributes`).
+    pub fn into_rest(self) -> Map<String, Value> {
+        self.map
+    }
+}
+
+/// `123.0` as the integer `123`, if the value is an integral double in range.
+fn integral(value: &Value) -> Option<Value> {
+    let Value::Number(n) = value else {
+        return None;
+    };
+    if n.is_i64() || n.is_u64() {
+        return None;
+    }
+    let f = n.as_f64()?;
+    if f.fract() != 0.0 || !f.is_finite() {
+        return None;
+    }
+    if f >= 0.0 && f < u64::MAX as f64 {
+        Some(Value::from(f as u64))
+    } else if f < 0.0 && f >= i64::MIN as f64 {
+        Some(Value::from(f as i64))
+    } else {
+        None
+    }
+}
+
+/// A write body could not be serialized.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot serialize {sobject}.{field}: {source}")]
+pub struct EncodeError {
+    /// The sObject API name.
+    pub sobject: &'static str,
+    /// The field API name.
+    pub field: &'static str,
+    /// The serde error.
+    pub source: std::sync::Arc<serde_json::Error>,
+}
+
+/// A record could not be decoded into the struct.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("cannot decode {sobject}{}: {source}", field.map(|f| format!(".{f}")).unwrap_or_default())]
+pub struct DecodeError {
+    /// The sObject API name.
+    pub sobject: &'static str,
+    /// The field API name, if the error concerns one field.
+    pub field: Option<&'static str>,
+    /// The serde error.
+    pub source: std::sync::Arc<serde_json::Error>,
+}
+
+impl DecodeError {
+    pub(crate) fn not_an_object(sobject: &'static str, value: &Value) -> Self {
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        DecodeError {
+            sobject,
+            field: None,
+            source: std::sync::Arc::new(<serde_json::Error as serde::de::Error>::custom(
+                format_args!("expected a record object, found {kind}"),
+            )),
+        }
+    }
+}
