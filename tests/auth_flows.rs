@@ -1,13 +1,13 @@
 //! Each OAuth flow end to end against the emulator's token endpoint, including its failure:
 //! the typed error carries Salesforce's `error` and `error_description`.
 
+mod auth_support;
+
 use std::sync::Arc;
 
+use auth_support::{client, create_account};
 use serde_json::json;
-use sforce::auth::{
-    AuthError, ClientCredentials, JwtBearer, RefreshToken, Secret, TokenProvider, UsernamePassword,
-};
-use sforce::client::Client;
+use sforce::auth::{AuthError, JwtBearer, Secret};
 use sforce::emulator::Emulator;
 use sforce::emulator::oauth::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_REFRESH_TOKEN,
@@ -24,14 +24,6 @@ fn key_path(name: &str) -> String {
     )
 }
 
-/// A client with no instance URL: it comes from the token response.
-fn client(provider: Arc<dyn TokenProvider>) -> Client {
-    Client::builder()
-        .shared_token_provider(provider)
-        .build()
-        .expect("client builds")
-}
-
 /// Asserts `err` is the typed auth error with Salesforce's `error` and `error_description`.
 fn assert_oauth_error(err: &Error, code: &str, description: &str) {
     match err {
@@ -44,22 +36,11 @@ fn assert_oauth_error(err: &Error, code: &str, description: &str) {
     }
 }
 
-/// Creates an Account through `client`: proves the token works on the REST API.
-async fn create_account(client: &Client, name: &str) -> Result<(), Error> {
-    client
-        .create("Account", &json!({ "Name": name }))
-        .await
-        .map(|_| ())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jwt_bearer_with_key_file() {
     let emu = Emulator::start().await.unwrap();
-    let jwt = JwtBearer::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .username(DEFAULT_USERNAME)
+    let jwt = auth_support::jwt(emu.url())
         .private_key_file(key_path("jwt-test-private-key.pem"))
-        .login_url(emu.url())
         .build()
         .unwrap();
     let client = client(Arc::new(jwt));
@@ -72,11 +53,8 @@ async fn jwt_bearer_with_key_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jwt_bearer_with_pem_text_and_salesforce_audience() {
     let emu = Emulator::start().await.unwrap();
-    let jwt = JwtBearer::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .username(DEFAULT_USERNAME)
+    let jwt = auth_support::jwt(emu.url())
         .private_key_pem(TEST_PRIVATE_KEY_PEM)
-        .login_url(emu.url())
         .audience(sforce::auth::PRODUCTION_LOGIN_URL)
         .build()
         .unwrap();
@@ -88,11 +66,8 @@ async fn jwt_bearer_with_pem_text_and_salesforce_audience() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jwt_bearer_wrong_key_is_invalid_grant() {
     let emu = Emulator::start().await.unwrap();
-    let jwt = JwtBearer::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .username(DEFAULT_USERNAME)
+    let jwt = auth_support::jwt(emu.url())
         .private_key_file(key_path("jwt-test-other-private-key.pem"))
-        .login_url(emu.url())
         .build()
         .unwrap();
     let err = create_account(&client(Arc::new(jwt)), "x")
@@ -105,11 +80,9 @@ async fn jwt_bearer_wrong_key_is_invalid_grant() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jwt_bearer_unknown_client_id() {
     let emu = Emulator::start().await.unwrap();
-    let jwt = JwtBearer::builder()
+    let jwt = auth_support::jwt(emu.url())
         .client_id("some-other-app")
-        .username(DEFAULT_USERNAME)
         .private_key_pem(TEST_PRIVATE_KEY_PEM)
-        .login_url(emu.url())
         .build()
         .unwrap();
     let err = create_account(&client(Arc::new(jwt)), "x")
@@ -134,11 +107,8 @@ fn jwt_bearer_rejects_a_bad_key_at_build() {
 async fn client_credentials_in_body_and_basic() {
     let emu = Emulator::start().await.unwrap();
     for basic in [false, true] {
-        let cc = ClientCredentials::builder()
-            .client_id(DEFAULT_CLIENT_ID)
-            .client_secret(DEFAULT_CLIENT_SECRET)
+        let cc = auth_support::client_credentials(emu.url())
             .basic_auth(basic)
-            .login_url(emu.url())
             .build()
             .unwrap();
         create_account(&client(Arc::new(cc)), "cc").await.unwrap();
@@ -152,11 +122,9 @@ async fn client_credentials_in_body_and_basic() {
 async fn client_credentials_wrong_secret_is_invalid_client() {
     let emu = Emulator::start().await.unwrap();
     for basic in [false, true] {
-        let cc = ClientCredentials::builder()
-            .client_id(DEFAULT_CLIENT_ID)
+        let cc = auth_support::client_credentials(emu.url())
             .client_secret("wrong-secret")
             .basic_auth(basic)
-            .login_url(emu.url())
             .build()
             .unwrap();
         let err = create_account(&client(Arc::new(cc)), "x")
@@ -169,11 +137,8 @@ async fn client_credentials_wrong_secret_is_invalid_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_token_flow() {
     let emu = Emulator::start().await.unwrap();
-    let rt = RefreshToken::builder()
-        .client_id(DEFAULT_CLIENT_ID)
+    let rt = auth_support::refresh_token(emu.url())
         .client_secret(DEFAULT_CLIENT_SECRET)
-        .refresh_token(DEFAULT_REFRESH_TOKEN)
-        .login_url(emu.url())
         .build()
         .unwrap();
     create_account(&client(Arc::new(rt)), "rt").await.unwrap();
@@ -184,12 +149,7 @@ async fn refresh_token_flow() {
 async fn revoked_refresh_token_is_invalid_grant() {
     let emu = Emulator::start().await.unwrap();
     emu.revoke_refresh_token(DEFAULT_REFRESH_TOKEN);
-    let rt = RefreshToken::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .refresh_token(DEFAULT_REFRESH_TOKEN)
-        .login_url(emu.url())
-        .build()
-        .unwrap();
+    let rt = auth_support::refresh_token(emu.url()).build().unwrap();
     let err = create_account(&client(Arc::new(rt)), "x")
         .await
         .unwrap_err();
@@ -199,23 +159,17 @@ async fn revoked_refresh_token_is_invalid_grant() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn username_password_flow_and_wrong_password() {
     let emu = Emulator::start().await.unwrap();
-    let good = UsernamePassword::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
+    let good = auth_support::username_password(emu.url())
         .username(DEFAULT_USERNAME)
         .password(DEFAULT_PASSWORD)
-        .login_url(emu.url())
         .build()
         .unwrap();
     create_account(&client(Arc::new(good)), "up").await.unwrap();
 
-    let bad = UsernamePassword::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
+    let bad = auth_support::username_password(emu.url())
         .username(DEFAULT_USERNAME)
         .password("wrong")
         .security_token("tok")
-        .login_url(emu.url())
         .build()
         .unwrap();
     let err = create_account(&client(Arc::new(bad)), "x")

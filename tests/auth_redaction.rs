@@ -1,15 +1,16 @@
 //! No secret in `tracing` output, `Debug`, `Display` or errors: every auth type and a full run
 //! of every flow (including failures and a refresh) with TRACE logging captured.
 
+mod auth_support;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use serde_json::json;
+use auth_support::{client, create_account};
 use sforce::auth::{
     AccessToken, AuthError, ClientCredentials, JwtBearer, RefreshToken, Secret, Session, SfCli,
     StaticToken, TokenProvider, UsernamePassword,
 };
-use sforce::client::Client;
 use sforce::emulator::oauth::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PASSWORD, DEFAULT_REFRESH_TOKEN,
     DEFAULT_USERNAME, TEST_PRIVATE_KEY_PEM,
@@ -73,44 +74,29 @@ async fn no_secret_in_tracing_output_or_debug() {
         .unwrap();
     let url = emu.url();
 
-    let jwt = JwtBearer::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .username(DEFAULT_USERNAME)
+    let jwt = auth_support::jwt(url)
         .private_key_pem(TEST_PRIVATE_KEY_PEM)
-        .login_url(url)
         .build()
         .unwrap();
-    let cc = ClientCredentials::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
-        .login_url(url)
+    let cc = auth_support::client_credentials(url)
         .basic_auth(true)
         .build()
         .unwrap();
     let rt = Arc::new(
-        RefreshToken::builder()
-            .client_id(DEFAULT_CLIENT_ID)
+        auth_support::refresh_token(url)
             .client_secret(DEFAULT_CLIENT_SECRET)
-            .refresh_token(DEFAULT_REFRESH_TOKEN)
-            .login_url(url)
             .build()
             .unwrap(),
     );
-    let up = UsernamePassword::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
+    let up = auth_support::username_password(url)
         .username("sec@example.com")
         .password("USER-PASSWORD-789")
         .security_token("SECURITY-TOKEN-123")
-        .login_url(url)
         .build()
         .unwrap();
-    let bad = UsernamePassword::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
+    let bad = auth_support::username_password(url)
         .username(DEFAULT_USERNAME)
         .password("WRONG-PASSWORD-456")
-        .login_url(url)
         .build()
         .unwrap();
 
@@ -147,29 +133,16 @@ async fn no_secret_in_tracing_output_or_debug() {
     let providers: Vec<Arc<dyn TokenProvider>> =
         vec![Arc::new(jwt), Arc::new(cc), rt.clone(), Arc::new(up)];
     for provider in providers {
-        let client = Client::builder()
-            .shared_token_provider(provider)
-            .build()
-            .unwrap();
-        client
-            .create("Account", &json!({"Name": "one"}))
-            .await
-            .unwrap();
+        let client = client(provider);
+        create_account(&client, "one").await.unwrap();
         // Force a 401 and a refresh (rotating the refresh token for the refresh flow).
         emu.expire_oauth_tokens();
-        client
-            .create("Account", &json!({"Name": "two"}))
-            .await
-            .unwrap();
+        create_account(&client, "two").await.unwrap();
         let token = client.session().cached().unwrap();
         debug.push(format!("{token:?} {:?} {client:?}", client.session()));
         issued.push(token.expose().to_owned());
     }
-    let err = Client::builder()
-        .token_provider(bad)
-        .build()
-        .unwrap()
-        .create("Account", &json!({"Name": "x"}))
+    let err = create_account(&client(Arc::new(bad)), "x")
         .await
         .unwrap_err();
     debug.push(format!("{err:?} {err}"));

@@ -1,25 +1,22 @@
 //! Session refresh through the client against the emulator: one shared refresh for a burst of
 //! 401s, typed failures without loops, refresh-token rotation, proactive refresh.
 
+mod auth_support;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::json;
-use sforce::auth::{ClientCredentials, RefreshToken, Secret, StaticToken};
+use auth_support::create_account;
+use sforce::auth::{ClientCredentials, Secret, StaticToken};
 use sforce::client::Client;
-use sforce::emulator::oauth::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN};
+use sforce::emulator::oauth::{DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN};
 use sforce::emulator::{Emulator, OAuthConfig};
 use sforce::error::Error;
 
 const TOKEN_PATH: &str = "/services/oauth2/token";
 
 fn client_credentials(emu: &Emulator) -> ClientCredentials {
-    ClientCredentials::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
-        .login_url(emu.url())
-        .build()
-        .unwrap()
+    auth_support::client_credentials(emu.url()).build().unwrap()
 }
 
 fn unauthorized(emu: &Emulator) -> usize {
@@ -31,12 +28,7 @@ async fn burst(client: &Client, n: usize) -> Vec<Result<(), Error>> {
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let client = client.clone();
-            tokio::spawn(async move {
-                client
-                    .create("Account", &json!({ "Name": format!("burst-{i}") }))
-                    .await
-                    .map(|_| ())
-            })
+            tokio::spawn(async move { create_account(&client, &format!("burst-{i}")).await })
         })
         .collect();
     let mut results = Vec::with_capacity(n);
@@ -53,10 +45,7 @@ async fn hundred_concurrent_requests_on_an_expired_token_share_one_refresh() {
         .token_provider(client_credentials(&emu))
         .build()
         .unwrap();
-    client
-        .create("Account", &json!({"Name": "warm-up"}))
-        .await
-        .unwrap();
+    create_account(&client, "warm-up").await.unwrap();
     assert_eq!(emu.oauth_token_requests(), 1);
     let first = client.session().cached().unwrap();
 
@@ -87,17 +76,9 @@ async fn hundred_concurrent_requests_on_an_expired_token_share_one_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn failed_refresh_is_typed_shared_and_never_loops() {
     let emu = Emulator::start().await.unwrap();
-    let rt = RefreshToken::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .refresh_token(DEFAULT_REFRESH_TOKEN)
-        .login_url(emu.url())
-        .build()
-        .unwrap();
+    let rt = auth_support::refresh_token(emu.url()).build().unwrap();
     let client = Client::builder().token_provider(rt).build().unwrap();
-    client
-        .create("Account", &json!({"Name": "warm-up"}))
-        .await
-        .unwrap();
+    create_account(&client, "warm-up").await.unwrap();
 
     emu.expire_oauth_tokens();
     emu.revoke_refresh_token(DEFAULT_REFRESH_TOKEN);
@@ -135,11 +116,8 @@ async fn rotated_refresh_token_is_handed_back_and_used() {
     let seen: Arc<Mutex<Vec<Secret>>> = Arc::default();
     let sink = seen.clone();
     let rt = Arc::new(
-        RefreshToken::builder()
-            .client_id(DEFAULT_CLIENT_ID)
+        auth_support::refresh_token(emu.url())
             .client_secret(DEFAULT_CLIENT_SECRET)
-            .refresh_token(DEFAULT_REFRESH_TOKEN)
-            .login_url(emu.url())
             .on_rotation(move |new| sink.lock().unwrap().push(new.clone()))
             .build()
             .unwrap(),
@@ -148,10 +126,7 @@ async fn rotated_refresh_token_is_handed_back_and_used() {
         .shared_token_provider(rt.clone())
         .build()
         .unwrap();
-    client
-        .create("Account", &json!({"Name": "one"}))
-        .await
-        .unwrap();
+    create_account(&client, "one").await.unwrap();
     let rotated = seen.lock().unwrap().clone();
     assert_eq!(rotated.len(), 1);
     assert_eq!(rt.current_refresh_token(), rotated[0]);
@@ -160,10 +135,7 @@ async fn rotated_refresh_token_is_handed_back_and_used() {
 
     // The next refresh (after a 401) uses the rotated token and rotates again.
     emu.expire_oauth_tokens();
-    client
-        .create("Account", &json!({"Name": "two"}))
-        .await
-        .unwrap();
+    create_account(&client, "two").await.unwrap();
     let rotated = seen.lock().unwrap().clone();
     assert_eq!(rotated.len(), 2);
     assert_ne!(rotated[0], rotated[1]);
@@ -184,10 +156,7 @@ async fn tokens_expire_after_the_configured_lifetime_and_are_refreshed() {
         .unwrap();
     // Every token is expired on arrival: each call gets a 401, refreshes once, retries once,
     // and then reports the 401 rather than looping.
-    let err = client
-        .create("Account", &json!({"Name": "x"}))
-        .await
-        .unwrap_err();
+    let err = create_account(&client, "x").await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
     assert_eq!(emu.oauth_token_requests(), 2);
     assert_eq!(unauthorized(&emu), 2);
@@ -197,19 +166,13 @@ async fn tokens_expire_after_the_configured_lifetime_and_are_refreshed() {
 async fn known_lifetime_refreshes_before_expiry_without_a_401() {
     let emu = Emulator::start().await.unwrap();
     // A lifetime shorter than the refresh margin (60 s): every call refreshes proactively.
-    let cc = ClientCredentials::builder()
-        .client_id(DEFAULT_CLIENT_ID)
-        .client_secret(DEFAULT_CLIENT_SECRET)
-        .login_url(emu.url())
+    let cc = auth_support::client_credentials(emu.url())
         .session_lifetime(Duration::from_secs(30))
         .build()
         .unwrap();
     let client = Client::builder().token_provider(cc).build().unwrap();
     for name in ["a", "b", "c"] {
-        client
-            .create("Account", &json!({ "Name": name }))
-            .await
-            .unwrap();
+        create_account(&client, name).await.unwrap();
     }
     assert_eq!(emu.oauth_token_requests(), 3);
     assert_eq!(unauthorized(&emu), 0);
@@ -224,10 +187,7 @@ async fn static_token_rejection_is_reported_not_retried() {
         .token_provider(StaticToken::new("00D000000000001!not-accepted"))
         .build()
         .unwrap();
-    let err = client
-        .create("Account", &json!({"Name": "x"}))
-        .await
-        .unwrap_err();
+    let err = create_account(&client, "x").await.unwrap_err();
     assert_eq!(err.status(), Some(401), "{err}");
     assert_eq!(unauthorized(&emu), 1);
     assert_eq!(emu.oauth_token_requests(), 0);
