@@ -81,33 +81,38 @@ async fn concurrent_first_use_fetches_once() {
     assert_eq!(provider.fetches.load(Ordering::SeqCst), 1);
 }
 
+/// `n` callers reject `old` at the same moment; their results.
+async fn reject_together(
+    session: &Session,
+    http: &reqwest::Client,
+    old: &AccessToken,
+    n: usize,
+) -> Vec<Result<AccessToken, Error>> {
+    let barrier = Arc::new(tokio::sync::Barrier::new(n));
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let (s, h, old, b) = (session.clone(), http.clone(), old.clone(), barrier.clone());
+            tokio::spawn(async move {
+                b.wait().await;
+                s.refresh_after_rejection(&h, &old).await
+            })
+        })
+        .collect();
+    let mut results = Vec::with_capacity(n);
+    for t in tasks {
+        results.push(t.await.unwrap());
+    }
+    results
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_rejections_share_one_refresh() {
     let provider = Arc::new(Counting::default());
     let session = Session::new(provider.clone());
     let http = reqwest::Client::new();
     let first = session.token(&http).await.unwrap();
-    let barrier = Arc::new(tokio::sync::Barrier::new(100));
-    let tasks: Vec<_> = (0..100)
-        .map(|_| {
-            let (s, h, old, b) = (
-                session.clone(),
-                http.clone(),
-                first.clone(),
-                barrier.clone(),
-            );
-            tokio::spawn(async move {
-                b.wait().await;
-                s.refresh_after_rejection(&h, &old)
-                    .await
-                    .unwrap()
-                    .expose()
-                    .to_owned()
-            })
-        })
-        .collect();
-    for t in tasks {
-        assert_eq!(t.await.unwrap(), "tok-2");
+    for result in reject_together(&session, &http, &first, 100).await {
+        assert_eq!(result.unwrap().expose(), "tok-2");
     }
     assert_eq!(provider.fetches.load(Ordering::SeqCst), 2);
     // A late caller rejecting the old token gets the new one without a fetch.
@@ -125,23 +130,8 @@ async fn reject_while_failing(session: &Session, provider: &Counting) -> AccessT
     let http = reqwest::Client::new();
     let first = session.token(&http).await.unwrap();
     provider.fail.store(true, Ordering::SeqCst);
-    let barrier = Arc::new(tokio::sync::Barrier::new(20));
-    let tasks: Vec<_> = (0..20)
-        .map(|_| {
-            let (s, h, old, b) = (
-                session.clone(),
-                http.clone(),
-                first.clone(),
-                barrier.clone(),
-            );
-            tokio::spawn(async move {
-                b.wait().await;
-                s.refresh_after_rejection(&h, &old).await
-            })
-        })
-        .collect();
-    for t in tasks {
-        let err = t.await.unwrap().unwrap_err();
+    for result in reject_together(session, &http, &first, 20).await {
+        let err = result.unwrap_err();
         assert_eq!(
             auth_error(&err),
             (
