@@ -103,6 +103,28 @@ fn skip_rest(meta: &ParseNestedMeta) -> syn::Result<()> {
     Ok(())
 }
 
+/// Reports an unknown option: `{what} `{name}`{expected}`; then skips its value.
+fn unknown(
+    meta: &ParseNestedMeta,
+    errors: &mut Errors,
+    what: &str,
+    expected: std::fmt::Arguments,
+) -> syn::Result<()> {
+    errors.push(meta.error(format_args!("{what} `{}`{expected}", path_str(&meta.path))));
+    skip_rest(meta)
+}
+
+/// Parses the options of `attr` with `option`, reporting a parse error rather than stopping.
+fn options(
+    attr: &Attribute,
+    errors: &mut Errors,
+    mut option: impl FnMut(ParseNestedMeta, &mut Errors) -> syn::Result<()>,
+) {
+    if let Err(e) = attr.parse_nested_meta(|meta| option(meta, errors)) {
+        errors.push(e);
+    }
+}
+
 /// Rejects a value after a flag (`read_only = true`).
 fn flag(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<()> {
     if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
@@ -124,7 +146,7 @@ pub fn container(attrs: &[Attribute], errors: &mut Errors) -> Container {
         if !attr.path().is_ident("sobject") {
             continue;
         }
-        let result = attr.parse_nested_meta(|meta| {
+        options(attr, errors, |meta, errors| {
             if meta.path.is_ident("name") {
                 if let Some(lit) = lit_str(&meta, errors)? {
                     set_once(&mut out.name, lit, &meta, errors);
@@ -142,17 +164,15 @@ pub fn container(attrs: &[Attribute], errors: &mut Errors) -> Container {
                 } else {
                     ""
                 };
-                errors.push(meta.error(format_args!(
-                    "unknown sobject attribute `{}` on a struct: expected `name` or `crate`{hint}",
-                    path_str(&meta.path)
-                )));
-                skip_rest(&meta)?;
+                unknown(
+                    &meta,
+                    errors,
+                    "unknown sobject attribute",
+                    format_args!(" on a struct: expected `name` or `crate`{hint}"),
+                )?;
             }
             Ok(())
         });
-        if let Err(e) = result {
-            errors.push(e);
-        }
     }
     out
 }
@@ -167,7 +187,7 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
         if !attr.path().is_ident("sobject") {
             continue;
         }
-        let result = attr.parse_nested_meta(|meta| {
+        options(attr, errors, |meta, errors| {
             let span = meta.path.span();
             if meta.path.is_ident("id") {
                 flag(&meta, errors)?;
@@ -190,17 +210,17 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                 } else {
                     ""
                 };
-                errors.push(meta.error(format_args!(
-                    "unknown sobject attribute `{}` on a field: expected `id`, `rename`, `read_only` or `skip`{hint}",
-                    path_str(&meta.path)
-                )));
-                skip_rest(&meta)?;
+                unknown(
+                    &meta,
+                    errors,
+                    "unknown sobject attribute",
+                    format_args!(
+                        " on a field: expected `id`, `rename`, `read_only` or `skip`{hint}"
+                    ),
+                )?;
             }
             Ok(())
         });
-        if let Err(e) = result {
-            errors.push(e);
-        }
     }
     out
 }
@@ -211,22 +231,20 @@ fn external_id(attr: &Attribute, out: &mut FieldAttrs, errors: &mut Errors) {
     match &attr.meta {
         Meta::Path(_) => {}
         Meta::List(_) => {
-            let result = attr.parse_nested_meta(|meta| {
+            options(attr, errors, |meta, errors| {
                 if meta.path.is_ident("case_sensitive") {
                     flag(&meta, errors)?;
                     set_once(&mut case_sensitive, meta.path.span(), &meta, errors);
                 } else {
-                    errors.push(meta.error(format_args!(
-                        "unknown external_id option `{}`: expected `case_sensitive`",
-                        path_str(&meta.path)
-                    )));
-                    skip_rest(&meta)?;
+                    unknown(
+                        &meta,
+                        errors,
+                        "unknown external_id option",
+                        format_args!(": expected `case_sensitive`"),
+                    )?;
                 }
                 Ok(())
             });
-            if let Err(e) = result {
-                errors.push(e);
-            }
         }
         Meta::NameValue(nv) => errors.push(syn::Error::new_spanned(
             nv,
