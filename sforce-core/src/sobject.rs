@@ -296,3 +296,15 @@ macro_rules! int_external_id {
 }
 
 int_external_id!(i8 i16 i32 i64 i128 isize u8 u16 u32 u64 u128 usize);
+
+/// The kind of a JSON value with its article (`a string`, `null`), for error messages.
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -12,6 +12,7 @@ use super::Client;
 use super::path::{check_name, encode_segment};
 use super::request::Call;
 use crate::error::{Error, Result};
+use crate::sobject::json_kind;
 use crate::types::Id;
 
 /// Identifies the record an upsert writes: sObject, external-ID field and value.
@@ -171,17 +172,6 @@ pub(crate) fn to_object<B: Serialize + ?Sized>(body: &B) -> Result<Map<String, V
         Err(err) => Err(Error::invalid_input(format!(
             "cannot serialize the body: {err}"
         ))),
-    }
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

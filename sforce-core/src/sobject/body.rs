@@ -183,14 +183,7 @@ pub struct DecodeError {
 
 impl DecodeError {
     pub(crate) fn not_an_object(sobject: &'static str, value: &Value) -> Self {
-        let kind = match value {
-            Value::Null => "null",
-            Value::Bool(_) => "a boolean",
-            Value::Number(_) => "a number",
-            Value::String(_) => "a string",
-            Value::Array(_) => "an array",
-            Value::Object(_) => "an object",
-        };
+        let kind = super::json_kind(value);
         DecodeError {
             sobject,
             field: None,
