@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sforce::Id;
 use sforce::client::{Client, Method, UpsertKey};
 use sforce::error::{Error, ErrorCode, RetryClass};
-use sforce_emulator::Failure;
+use sforce_emulator::{Emulator, Failure};
 use support::{client, client_builder, emulator, emulator_with_latency};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -37,6 +37,25 @@ fn assert_api(err: &Error, status: u16, code: ErrorCode, token: &str) {
 
 async fn create_task(client: &Client, body: Value) -> Result<Id, Error> {
     client.create("Task", &body).await.map(|o| o.id().clone())
+}
+
+/// The error of a raw upsert of a Task with `uuid__c` = `value` (the body is a valid subject).
+async fn failed_upsert(client: &Client, value: &str) -> Error {
+    client
+        .upsert_raw(
+            &UpsertKey::new("Task", "uuid__c", value),
+            &json!({"Subject": "x"}),
+        )
+        .await
+        .unwrap_err()
+}
+
+/// The error of a global describe that the emulator answers with `failure`.
+async fn failed_describe_global(failure: Failure) -> (Emulator, Error) {
+    let emu = emulator().await;
+    emu.fail_next(failure);
+    let err = client(&emu).describe_global().await.unwrap_err();
+    (emu, err)
 }
 
 #[tokio::test]
@@ -249,13 +268,7 @@ async fn wrong_token_is_invalid_session_id_without_leaking_it() {
         .access_token(wrong)
         .build()
         .unwrap();
-    let err = client
-        .upsert_raw(
-            &UpsertKey::new("Task", "uuid__c", "k"),
-            &json!({"Subject": "x"}),
-        )
-        .await
-        .unwrap_err();
+    let err = failed_upsert(&client, "k").await;
     assert_api(&err, 401, ErrorCode::InvalidSessionId, wrong);
     assert!(err.is_session_expired());
     assert_eq!(err.retry_class(), RetryClass::SessionExpired);
@@ -279,13 +292,7 @@ async fn revoked_token_is_invalid_session_id() {
 async fn injected_unable_to_lock_row_is_transient() {
     let emu = emulator().await;
     emu.fail_next(Failure::unable_to_lock_row().for_method("PATCH"));
-    let err = client(&emu)
-        .upsert_raw(
-            &UpsertKey::new("Task", "uuid__c", "locked"),
-            &json!({"Subject": "x"}),
-        )
-        .await
-        .unwrap_err();
+    let err = failed_upsert(&client(&emu), "locked").await;
     assert_api(&err, 400, ErrorCode::UnableToLockRow, emu.token());
     assert_eq!(err.retry_class(), RetryClass::Transient);
     assert!(err.is_retryable());
@@ -294,37 +301,30 @@ async fn injected_unable_to_lock_row_is_transient() {
 
 #[tokio::test]
 async fn injected_server_unavailable_is_transient() {
-    let emu = emulator().await;
-    emu.fail_next(Failure::server_unavailable());
-    let err = client(&emu).describe_global().await.unwrap_err();
+    let (emu, err) = failed_describe_global(Failure::server_unavailable()).await;
     assert_api(&err, 503, ErrorCode::ServerUnavailable, emu.token());
     assert_eq!(err.retry_class(), RetryClass::Transient);
 }
 
 #[tokio::test]
 async fn injected_request_limit_exceeded_daily_quota_is_permanent() {
-    let emu = emulator().await;
-    emu.fail_next(Failure::request_limit_exceeded());
-    let err = client(&emu).describe_global().await.unwrap_err();
+    let (emu, err) = failed_describe_global(Failure::request_limit_exceeded()).await;
     assert_api(&err, 403, ErrorCode::RequestLimitExceeded, emu.token());
     assert_eq!(err.retry_class(), RetryClass::Permanent);
 }
 
 #[tokio::test]
 async fn injected_unknown_exception_500() {
-    let emu = emulator().await;
-    emu.fail_next(Failure::status(500));
-    let err = client(&emu).describe_global().await.unwrap_err();
+    let (emu, err) = failed_describe_global(Failure::status(500)).await;
     assert_api(&err, 500, ErrorCode::UnknownException, emu.token());
 }
 
 #[tokio::test]
 async fn unknown_code_is_kept_verbatim() {
-    let emu = emulator().await;
-    emu.fail_next(Failure::status(400).body(json!([
+    let (emu, err) = failed_describe_global(Failure::status(400).body(json!([
         {"message": "something new", "errorCode": "BRAND_NEW_CODE", "fields": ["A"]}
-    ])));
-    let err = client(&emu).describe_global().await.unwrap_err();
+    ])))
+    .await;
     assert_api(
         &err,
         400,
@@ -336,19 +336,17 @@ async fn unknown_code_is_kept_verbatim() {
 
 #[tokio::test]
 async fn collection_style_status_code_key_is_accepted() {
-    let emu = emulator().await;
-    emu.fail_next(Failure::status(400).body(json!([
+    let (emu, err) = failed_describe_global(Failure::status(400).body(json!([
         {"statusCode": "MALFORMED_ID", "message": "bad id", "fields": ["Id"]}
-    ])));
-    let err = client(&emu).describe_global().await.unwrap_err();
+    ])))
+    .await;
     assert_api(&err, 400, ErrorCode::MalformedId, emu.token());
 }
 
 #[tokio::test]
 async fn non_salesforce_error_body_is_an_http_error_with_excerpt() {
-    let emu = emulator().await;
-    emu.fail_next(Failure::status(502).body(json!({"proxy": "bad gateway"})));
-    let err = client(&emu).describe_global().await.unwrap_err();
+    let (_emu, err) =
+        failed_describe_global(Failure::status(502).body(json!({"proxy": "bad gateway"}))).await;
     match &err {
         Error::Http {
             status,
@@ -371,13 +369,7 @@ async fn unexpected_response_shape_is_a_decode_error_with_excerpt() {
             .body(json!({"unexpected": "shape"}))
             .for_method("PATCH"),
     );
-    let err = client(&emu)
-        .upsert_raw(
-            &UpsertKey::new("Task", "uuid__c", "k"),
-            &json!({"Subject": "x"}),
-        )
-        .await
-        .unwrap_err();
+    let err = failed_upsert(&client(&emu), "k").await;
     match &err {
         Error::Decode {
             context,
@@ -465,13 +457,7 @@ async fn malformed_json_response_is_a_typed_decode_error() {
 async fn dropped_connection_is_a_typed_transport_error() {
     let emu = emulator().await;
     emu.fail_next(Failure::drop_connection().for_method("PATCH"));
-    let err = client(&emu)
-        .upsert_raw(
-            &UpsertKey::new("Task", "uuid__c", "dropped"),
-            &json!({"Subject": "x"}),
-        )
-        .await
-        .unwrap_err();
+    let err = failed_upsert(&client(&emu), "dropped").await;
     let Error::Transport { context, .. } = &err else {
         panic!("expected Error::Transport, got {err:?}");
     };
@@ -524,13 +510,7 @@ async fn request_timeout_is_a_typed_timeout() {
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
-    let err = client
-        .upsert_raw(
-            &UpsertKey::new("Task", "uuid__c", "slow"),
-            &json!({"Subject": "x"}),
-        )
-        .await
-        .unwrap_err();
+    let err = failed_upsert(&client, "slow").await;
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert_eq!(err.retry_class(), RetryClass::Ambiguous);
     assert_eq!(
