@@ -172,50 +172,20 @@ fn parse_field(cx: &Cx<'_>, value: &Value, path: &str) -> Result<FieldSpec> {
     let name = cx.req_str(obj, path, "name")?;
     check_api_name(cx, &name, &format!("{path}.name"))?;
     let field_type = cx.req_str(obj, path, "type")?;
-    let picklist_values = match obj.get("picklistValues") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(entries)) => entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let p = format!("{path}.picklistValues[{i}]");
-                let entry = cx.object(e, &p)?;
-                Ok(PicklistValue {
-                    value: cx.req_str(entry, &p, "value")?,
-                    label: cx.opt_str(entry, &p, "label")?,
-                    active: cx.opt_bool_or(entry, &p, "active", true)?,
-                    default_value: cx.opt_bool(entry, &p, "defaultValue")?,
-                })
-            })
-            .collect::<Result<_>>()?,
-        Some(other) => {
-            return Err(cx.err(
-                &format!("{path}.picklistValues"),
-                format!("expected an array, found {}", kind(other)),
-            ));
-        }
-    };
-    let reference_to = match obj.get("referenceTo") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| {
-                v.as_str().map(str::to_owned).ok_or_else(|| {
-                    cx.err(
-                        &format!("{path}.referenceTo[{i}]"),
-                        format!("expected a string, found {}", kind(v)),
-                    )
-                })
-            })
-            .collect::<Result<_>>()?,
-        Some(other) => {
-            return Err(cx.err(
-                &format!("{path}.referenceTo"),
-                format!("expected an array, found {}", kind(other)),
-            ));
-        }
-    };
+    let picklist_values = cx.opt_array(obj, path, "picklistValues", |e, p| {
+        let entry = cx.object(e, p)?;
+        Ok(PicklistValue {
+            value: cx.req_str(entry, p, "value")?,
+            label: cx.opt_str(entry, p, "label")?,
+            active: cx.opt_bool_or(entry, p, "active", true)?,
+            default_value: cx.opt_bool(entry, p, "defaultValue")?,
+        })
+    })?;
+    let reference_to = cx.opt_array(obj, path, "referenceTo", |v, p| {
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| cx.err(p, format!("expected a string, found {}", kind(v))))
+    })?;
     Ok(FieldSpec {
         label: cx
             .opt_str(obj, path, "label")?
@@ -311,6 +281,28 @@ impl Cx<'_> {
             Some(other) => Err(self.err(
                 &format!("{path}.{key}"),
                 format!("expected a string, found {}", kind(other)),
+            )),
+        }
+    }
+
+    /// The array under `key` (absent or null: empty), each item read by `item` (item, its path).
+    fn opt_array<T>(
+        &self,
+        obj: &Map<String, Value>,
+        path: &str,
+        key: &str,
+        mut item: impl FnMut(&Value, &str) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        match obj.get(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| item(v, &format!("{path}.{key}[{i}]")))
+                .collect(),
+            Some(other) => Err(self.err(
+                &format!("{path}.{key}"),
+                format!("expected an array, found {}", kind(other)),
             )),
         }
     }
