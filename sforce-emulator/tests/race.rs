@@ -3,7 +3,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Api, SEED_TASK};
+use common::{Api, SEED_TASK, emulator, emulator_with_latency};
 use sforce_emulator::Emulator;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -31,11 +31,7 @@ async fn two_concurrent_upserts_of_a_new_key_give_201_and_duplicate_value() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sequential_upserts_create_then_update_the_same_record() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::from_millis(10))
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator_with_latency(Duration::from_millis(10)).await;
     let api = Api::new(&emu);
     let path = "/sobjects/Task/uuid__c/K-1";
     let first = api.patch(path, SEED_TASK).await;
@@ -52,11 +48,7 @@ async fn sequential_upserts_create_then_update_the_same_record() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn api_v45_answers_201_without_created_then_204() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator().await;
     let api = Api::with_version(&emu, "45.0");
     let path = "/sobjects/Task/uuid__c/old-api";
     let first = api.patch(path, SEED_TASK).await;
@@ -78,11 +70,7 @@ async fn api_v45_answers_201_without_created_then_204() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_second_racer_names_the_first_id_even_with_many_racers() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::from_millis(300))
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator_with_latency(Duration::from_millis(300)).await;
     let api = Api::new(&emu);
     let path = "/sobjects/Task/uuid__c/MANY";
     let answers =
@@ -100,11 +88,7 @@ async fn the_second_racer_names_the_first_id_even_with_many_racers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn commit_latency_changes_at_runtime_and_case_variants_race_for_one_key() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .start()
-        .await
-        .unwrap();
+    let emu = emulator().await;
     assert_eq!(emu.commit_latency(), Duration::ZERO);
     emu.set_commit_latency(Duration::from_millis(250));
     assert_eq!(emu.commit_latency(), Duration::from_millis(250));

@@ -7,13 +7,18 @@ use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::Value;
 use sforce_emulator::Emulator;
 
-/// An emulator that commits at once.
-pub async fn emulator() -> Emulator {
+/// An emulator whose upserts hold their commit window open for `latency`.
+pub async fn emulator_with_latency(latency: Duration) -> Emulator {
     Emulator::builder()
-        .commit_latency(Duration::ZERO)
+        .commit_latency(latency)
         .start()
         .await
         .unwrap()
+}
+
+/// An emulator that commits at once.
+pub async fn emulator() -> Emulator {
+    emulator_with_latency(Duration::ZERO).await
 }
 
 /// One HTTP answer.
