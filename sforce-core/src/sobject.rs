@@ -12,7 +12,7 @@
 //!
 //! # The derive
 //!
-//! ```ignore
+//! ```
 //! #[derive(sforce::SObject)]
 //! #[sobject(name = "Task")]                      // sObject API name; default: the struct name
 //! pub struct CallLog {
@@ -24,6 +24,7 @@
 //!     #[sobject(read_only)] pub created_date: Option<sforce::DateTime>,
 //!     #[sobject(skip)] pub local_only: u32,       // not mapped; filled with Default on reads
 //! }
+//! # fn main() {}
 //! ```
 //!
 //! generates, besides this trait's impl (with the struct's visibility):

@@ -22,7 +22,7 @@ use proc_macro::TokenStream;
 
 /// Implements `sforce::SObject` for a struct with named fields and generates typed methods.
 ///
-/// ```ignore
+/// ```
 /// #[derive(sforce::SObject)]
 /// #[sobject(name = "Task")]                            // default: the struct name
 /// pub struct CallLog {
@@ -34,6 +34,7 @@ use proc_macro::TokenStream;
 ///     #[sobject(read_only)] pub created_date: Option<sforce::DateTime>,
 ///     #[sobject(skip)] pub local_only: u32,             // not mapped; needs Default
 /// }
+/// # fn main() {}
 /// ```
 ///
 /// Container attributes: `#[sobject(name = "ApiName", crate = "path::to::sforce")]`.

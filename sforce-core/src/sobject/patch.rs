@@ -93,12 +93,22 @@ impl<S, V> fmt::Debug for ExternalIdRef<S, V> {
 /// null. Field tokens are the generated [`FieldRef`] constants, so only writable fields of `S`
 /// with values of the right type can be written.
 ///
-/// ```ignore
+/// ```no_run
+/// # use sforce::{Client, Id, SObject};
+/// # #[derive(SObject)]
+/// # #[sobject(name = "Task")]
+/// # struct CallLog {
+/// #     #[external_id] #[sobject(rename = "uuid__c")] uuid: String,
+/// #     status: Option<String>,
+/// #     description: Option<String>,
+/// # }
+/// # async fn run(client: Client, id: Id) -> sforce::Result<()> {
 /// let patch = CallLog::patch()
 ///     .set(CallLog::FIELD.status, "Completed")
 ///     .null(CallLog::FIELD.description);
 /// patch.update(&client, &id).await?;            // PATCH Task/<id>
 /// patch.upsert(&client, CallLog::FIELD.uuid, "K1").await?; // PATCH Task/uuid__c/K1
+/// # Ok(()) }
 /// ```
 pub struct Patch<S> {
     body: Map<String, Value>,
