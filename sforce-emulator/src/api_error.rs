@@ -174,3 +174,37 @@ impl ApiError {
         .without_fields()
     }
 }
+
+/// Errors of sObject Collections and `POST /composite` (`handlers::collections`,
+/// `handlers::composite`).
+impl ApiError {
+    /// Any error with the given status, code, message and fields.
+    pub(crate) fn other(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        fields: &[&str],
+    ) -> Self {
+        Self::new(status, code, message).with_fields(fields)
+    }
+
+    /// An upsert key matched several records where a single answer is expected (collections
+    /// report it per record instead of the single-record 300).
+    pub(crate) fn duplicate_external_id() -> Self {
+        Self::new(
+            StatusCode::MULTIPLE_CHOICES,
+            "DUPLICATE_EXTERNAL_ID",
+            "more than one record found for external id field",
+        )
+    }
+
+    /// The entry of a collection result: `{"statusCode","message","fields"}` (collections use
+    /// `statusCode` where single-record errors use `errorCode`).
+    pub(crate) fn collection_item(&self) -> Value {
+        json!({
+            "statusCode": self.code,
+            "message": self.message,
+            "fields": self.fields.clone().unwrap_or_default(),
+        })
+    }
+}

@@ -19,6 +19,11 @@
 //! | `PATCH .../sobjects/{S}/{field}/{value}` | upsert → 201 / 200 (204 up to v45.0) / 300 / 404 |
 //! | `GET .../sobjects/{S}/{field}/{value}` | read by external ID → 200 / 300 / 404 |
 //! | `POST .../sobjects/{S}/Id` | create through the upsert resource → 201 |
+//! | `POST / PATCH .../composite/sobjects` | sObject Collections create / update (≤ 200 records, `allOrNone`) |
+//! | `PATCH .../composite/sobjects/{S}/{field}` | collection upsert by external ID (v46.0+) |
+//! | `DELETE .../composite/sobjects?ids=&allOrNone=` | collection delete |
+//! | `GET .../composite/sobjects/{S}?ids=&fields=`, `POST` with `{"ids","fields"}` | collection retrieve (≤ 2,000) |
+//! | `POST .../composite` | up to 25 subrequests, `@{ref.field}` references, `allOrNone` |
 //!
 //! Every answer to `/services/data/vXX.X/...` carries `Sforce-Limit-Info: api-usage=N/15000`.
 //! A missing or unknown bearer token answers 401 `INVALID_SESSION_ID`.
@@ -35,7 +40,10 @@
 //!       "errorCode":"DUPLICATE_VALUE","fields":[]}]
 //! ```
 //!
-//! Only upserts by external ID wait the commit latency; plain creates, updates by Id and
+//! Collection upserts look every key up, wait ONE commit latency, then commit in order, so the
+//! race also holds between collections and single-record upserts.
+//!
+//! Only upserts by external ID (single or collection) wait the commit latency; plain creates, updates by Id and
 //! deletes commit at once (creates still check the unique index).
 //!
 //! # Schema and validation
@@ -72,6 +80,7 @@ mod emulator;
 mod failure;
 mod handlers;
 mod ids;
+mod journal;
 pub mod oauth;
 mod observe;
 mod schema;

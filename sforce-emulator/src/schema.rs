@@ -70,7 +70,6 @@ impl Schema {
     }
 
     /// The describe whose key prefix starts `id`.
-    #[cfg(test)]
     pub(crate) fn by_id_prefix(&self, id: &str) -> Option<&Arc<SObjectDescribe>> {
         self.objects
             .iter()

@@ -22,7 +22,8 @@ use tokio::sync::{Notify, watch};
 
 use crate::api_error::ApiError;
 use crate::failure::FailureAction;
-use crate::handlers::{meta, records, upsert};
+use crate::handlers::composite::Subrequest;
+use crate::handlers::{collections, composite, meta, records, upsert};
 use crate::observe::LoggedRequest;
 use crate::state::Shared;
 
@@ -61,6 +62,25 @@ pub(crate) fn router(state: Shared) -> Router {
         .route(
             &format!("{data}/sobjects/{{sobject}}/{{field}}/{{value}}"),
             get(upsert::get_by_external_id).patch(upsert::upsert),
+        )
+        // sObject Collections and composite (issue 11, `handlers::collections` / `composite`).
+        .route(
+            &format!("{data}/composite/sobjects"),
+            axum::routing::post(collections::create)
+                .patch(collections::update)
+                .delete(collections::delete),
+        )
+        .route(
+            &format!("{data}/composite/sobjects/{{sobject}}"),
+            get(collections::retrieve_get).post(collections::retrieve_post),
+        )
+        .route(
+            &format!("{data}/composite/sobjects/{{sobject}}/{{field}}"),
+            axum::routing::patch(collections::upsert),
+        )
+        .route(
+            &format!("{data}/composite"),
+            axum::routing::post(composite::composite),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
 
@@ -104,6 +124,10 @@ async fn require_token(AxumState(state): AxumState<Shared>, req: Request, next: 
 
 /// Logs every request, applies injected failures and adds `Sforce-Limit-Info`.
 async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) -> Response {
+    // A composite's subrequests are part of the composite request: not logged or counted apart.
+    if req.extensions().get::<Subrequest>().is_some() {
+        return next.run(req).await;
+    }
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);

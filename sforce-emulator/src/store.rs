@@ -6,10 +6,12 @@
 //! map operations, never across an `.await`: the commit-latency race lives in the handlers.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 use sforce_core::describe::{FieldDescribe, SObjectDescribe};
+
+use crate::journal::{self, Change};
 
 /// A stored record: API name → JSON value, including `Id`.
 pub(crate) type Record = Map<String, Value>;
@@ -161,6 +163,10 @@ impl Store {
                 return Err(conflict);
             }
             t.index_record(describe, &id, &record, true);
+            journal::note(|| Change::Inserted {
+                describe: Arc::new(describe.clone()),
+                id: id.clone(),
+            });
             t.records.insert(id, record);
             Ok(())
         })
@@ -186,6 +192,10 @@ impl Store {
             t.index_record(describe, id, &old, false);
             t.index_record(describe, id, &new, true);
             t.records.insert(id.to_owned(), new.clone());
+            journal::note(|| Change::Replaced {
+                describe: Arc::new(describe.clone()),
+                old,
+            });
             Ok(new)
         })
     }
@@ -195,10 +205,28 @@ impl Store {
         self.with_table(describe, |t| match t.records.remove(id) {
             Some(old) => {
                 t.index_record(describe, id, &old, false);
+                journal::note(|| Change::Replaced {
+                    describe: Arc::new(describe.clone()),
+                    old,
+                });
                 true
             }
             None => false,
         })
+    }
+
+    /// Rollback of an `allOrNone` request: record `id` becomes `old` again (`None`: removed),
+    /// without unique-index check (it held before) and without journaling.
+    pub(crate) fn restore(&self, describe: &SObjectDescribe, id: &str, old: Option<Record>) {
+        self.with_table(describe, |t| {
+            if let Some(current) = t.records.remove(id) {
+                t.index_record(describe, id, &current, false);
+            }
+            if let Some(old) = old {
+                t.index_record(describe, id, &old, true);
+                t.records.insert(id.to_owned(), old);
+            }
+        });
     }
 }
 

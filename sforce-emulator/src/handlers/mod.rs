@@ -1,5 +1,7 @@
 //! HTTP handlers, one module per concern: service metadata, record CRUD, upsert by external ID.
 
+pub(crate) mod collections;
+pub(crate) mod composite;
 pub(crate) mod meta;
 pub(crate) mod records;
 pub(crate) mod upsert;

@@ -17,14 +17,14 @@ use super::{FieldsQuery, Params, json_response, record_url, render_record};
 use crate::api_error::ApiError;
 use crate::coerce::coerce;
 use crate::state::{Shared, State};
-use crate::store::normalize;
+use crate::store::{Record, normalize};
 use crate::validate::{Operation, check_values, check_writable, parse_body};
 
 /// The `created` flag exists from API v46.0; updates answer 204 up to v45.0.
 const CREATED_FLAG_SINCE: u32 = 46;
 
 /// The external-ID field named in the path (404 when unknown or not an external ID).
-fn external_id_field<'d>(
+pub(crate) fn external_id_field<'d>(
     describe: &'d SObjectDescribe,
     name: &str,
 ) -> Result<&'d FieldDescribe, ApiError> {
@@ -83,13 +83,68 @@ pub(crate) async fn upsert(
     }
     let field = external_id_field(&describe, field_name)?;
     let key_value = Value::String(value.to_owned());
-    let key = normalize(field, &key_value).unwrap_or_default();
     let _in_flight = state
         .in_flight
-        .enter(format!("{}\u{0}{}\u{0}{key}", describe.name, field.name));
+        .enter(in_flight_key(&describe, field, &key_value));
 
     let body = parse_body(&raw, &describe)?;
-    let mut changes = check_values(&describe, &body, &raw)?;
+    let changes = check_values(&describe, &body, &raw)?;
+    let update_only = query
+        .update_only
+        .as_deref()
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let plan = match plan_upsert(&state, &describe, field, &key_value, changes, update_only)? {
+        Plan::Several(ids) => return Ok(multiple_choices(version, &describe, &ids)),
+        plan => plan,
+    };
+    commit_window(&state).await;
+    let done = commit_upsert(&state, &describe, plan)?;
+    Ok(if done.created {
+        created_response(version, &done.id)
+    } else {
+        updated_response(version, &done.id)
+    })
+}
+
+/// The key under which [`InFlight`](crate::observe::InFlight) counts upserts of one record.
+pub(crate) fn in_flight_key(
+    describe: &SObjectDescribe,
+    field: &FieldDescribe,
+    key_value: &Value,
+) -> String {
+    let key = normalize(field, key_value).unwrap_or_default();
+    format!("{}\u{0}{}\u{0}{key}", describe.name, field.name)
+}
+
+/// What an upsert decided at lookup time, before the commit window.
+#[derive(Debug)]
+pub(crate) enum Plan {
+    /// One record matched: update it with these changes.
+    Update { id: String, changes: Record },
+    /// No record matched: insert one with these values (the key included).
+    Create { changes: Record },
+    /// Several records matched (a non-unique external ID): nothing is written.
+    Several(Vec<String>),
+}
+
+/// The outcome of a committed upsert.
+#[derive(Debug)]
+pub(crate) struct Upserted {
+    pub(crate) id: String,
+    pub(crate) created: bool,
+}
+
+/// Looks the key up and checks the validated `changes` for the operation it implies. Shared by
+/// the single-record upsert and collection upserts, so both race the same way.
+pub(crate) fn plan_upsert(
+    state: &State,
+    describe: &SObjectDescribe,
+    field: &FieldDescribe,
+    key_value: &Value,
+    mut changes: Record,
+    update_only: bool,
+) -> Result<Plan, ApiError> {
+    let key = normalize(field, key_value).unwrap_or_default();
     // The key may be repeated in the body only with the same value (Salesforce's answer to a
     // different value is unconfirmed; this mirrors the documented "leave it out").
     if let Some(in_body) = changes.remove(&field.name) {
@@ -103,43 +158,53 @@ pub(crate) async fn upsert(
             ));
         }
     }
-
-    let matches = state.store.find(&describe, field, &key);
+    let matches = state.store.find(describe, field, &key);
     if matches.len() > 1 {
-        return Ok(multiple_choices(version, &describe, &matches));
+        return Ok(Plan::Several(matches));
     }
-    let update_only = query
-        .update_only
-        .as_deref()
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    match matches.first() {
+    match matches.into_iter().next() {
         Some(id) => {
-            check_writable(&describe, &changes, Operation::Update)?;
-            commit_window(&state).await;
-            apply_update(&state, &describe, id, changes)?;
-            Ok(updated_response(version, id))
+            check_writable(describe, &changes, Operation::Update)?;
+            Ok(Plan::Update { id, changes })
         }
         None if update_only => Err(ApiError::not_found()),
         None => {
-            check_writable(&describe, &changes, Operation::Create)?;
-            let stored_key = coerce(field, &key_value).map_err(|_| {
+            check_writable(describe, &changes, Operation::Create)?;
+            let stored_key = coerce(field, key_value).map_err(|_| {
                 ApiError::json_parser(format!(
-                    "Cannot deserialize instance of {} from VALUE_STRING value {value}",
-                    field.field_type
+                    "Cannot deserialize instance of {} from VALUE_STRING value {}",
+                    field.field_type,
+                    key_value.as_str().unwrap_or_default()
                 ))
             })?;
             changes.insert(field.name.clone(), stored_key);
-            commit_window(&state).await;
-            // The unique index is checked here, at commit: a competing insert of the same key
-            // that committed during the window makes this one DUPLICATE_VALUE.
-            let id = insert_new(&state, &describe, &changes)?;
-            Ok(created_response(version, &id))
+            Ok(Plan::Create { changes })
         }
     }
 }
 
+/// Commits a plan after the commit window. The unique index is checked here: a competing
+/// insert of the same key that committed during the window makes a create DUPLICATE_VALUE.
+pub(crate) fn commit_upsert(
+    state: &State,
+    describe: &SObjectDescribe,
+    plan: Plan,
+) -> Result<Upserted, ApiError> {
+    match plan {
+        Plan::Update { id, changes } => {
+            apply_update(state, describe, &id, changes)?;
+            Ok(Upserted { id, created: false })
+        }
+        Plan::Create { changes } => {
+            let id = insert_new(state, describe, &changes)?;
+            Ok(Upserted { id, created: true })
+        }
+        Plan::Several(_) => Err(ApiError::duplicate_external_id()),
+    }
+}
+
 /// The time between lookup and commit. No lock is held.
-async fn commit_window(state: &State) {
+pub(crate) async fn commit_window(state: &State) {
     let latency = state.commit_latency();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
