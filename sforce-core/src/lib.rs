@@ -5,11 +5,13 @@
 
 pub mod auth;
 pub mod client;
-pub mod describe;
 pub mod error;
 pub mod executor;
 pub mod sobject;
 pub mod types;
+
+/// The describe model and its reader (from `sforce-model`, shared with codegen and the emulator).
+pub use sforce_model::describe;
 
 /// The `reqwest` this crate is built with: [`auth::TokenProvider::fetch`] takes its
 /// [`reqwest::Client`], so implement custom providers against this re-export.

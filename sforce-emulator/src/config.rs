@@ -42,9 +42,9 @@ pub enum EmulatorError {
     ParseDescribe {
         /// The file.
         path: PathBuf,
-        /// The JSON error.
+        /// What is wrong, and where.
         #[source]
-        source: serde_json::Error,
+        source: sforce_model::describe::read::ReadError,
     },
     /// The emulator refused a record given to [`Emulator::insert_record`].
     #[error("record rejected: {code}: {message}")]
@@ -205,16 +205,16 @@ impl EmulatorBuilder {
         };
         all.extend(self.describes.iter().cloned());
         for path in &self.describe_files {
-            let text =
-                std::fs::read_to_string(path).map_err(|source| EmulatorError::ReadDescribe {
+            let bytes = std::fs::read(path).map_err(|source| EmulatorError::ReadDescribe {
+                path: path.clone(),
+                source,
+            })?;
+            let describe = sforce_model::describe::read::describe(&bytes).map_err(|source| {
+                EmulatorError::ParseDescribe {
                     path: path.clone(),
                     source,
-                })?;
-            let describe =
-                serde_json::from_str(&text).map_err(|source| EmulatorError::ParseDescribe {
-                    path: path.clone(),
-                    source,
-                })?;
+                }
+            })?;
             all.push(describe);
         }
         Ok(all)

@@ -1,15 +1,14 @@
 //! Salesforce record Ids: generation (key prefix + counter + case-safe suffix) and parsing.
 //!
-//! A 15-character Id is case-sensitive; the 18-character form appends a 3-character suffix that
-//! encodes which of the first 15 characters are upper case, so the Id survives case-insensitive
-//! systems. The emulator always answers with 18-character Ids and accepts both forms.
+//! The emulator always answers with 18-character Ids and accepts both forms; the checksum is
+//! [`sforce_model::Id`]'s.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use sforce_model::Id;
+
 /// Base-62 digits in ASCII order, so fixed-width encodings sort like the numbers they encode.
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-/// The alphabet of the case-safe suffix.
-const SUFFIX: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
 /// Generates unique Ids, in creation order.
 #[derive(Debug, Default)]
@@ -33,39 +32,16 @@ impl IdGenerator {
             rest /= 62;
         }
         id.push_str(std::str::from_utf8(&digits).expect("ASCII"));
-        id.push_str(&case_safe_suffix(&id));
-        id
+        Id::new(&id)
+            .unwrap_or_else(|e| panic!("generated Id: {e}"))
+            .to_string()
     }
 }
 
-/// The 3-character case-safe suffix of a 15-character Id.
-pub(crate) fn case_safe_suffix(id15: &str) -> String {
-    id15.as_bytes()
-        .chunks(5)
-        .take(3)
-        .map(|chunk| {
-            let bits = chunk
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| b.is_ascii_uppercase())
-                .fold(0usize, |acc, (i, _)| acc | (1 << i));
-            SUFFIX[bits] as char
-        })
-        .collect()
-}
-
-/// Parses a 15- or 18-character Id into its canonical 18-character form. `None` when the text
-/// is not an Id (wrong length, non-alphanumeric, or an 18-character Id whose suffix does not
-/// match its first 15 characters).
+/// Parses a 15- or 18-character Id into its canonical 18-character form (see
+/// [`sforce_model::Id`]). `None` when the text is not an Id.
 pub(crate) fn parse_id(text: &str) -> Option<String> {
-    if !matches!(text.len(), 15 | 18) || !text.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return None;
-    }
-    let suffix = case_safe_suffix(&text[..15]);
-    if text.len() == 18 && !text[15..].eq_ignore_ascii_case(&suffix) {
-        return None;
-    }
-    Some(format!("{}{suffix}", &text[..15]))
+    Id::new(text).ok().map(|id| id.to_string())
 }
 
 #[cfg(test)]
@@ -75,7 +51,6 @@ mod tests {
     #[test]
     fn known_suffix() {
         // A real Salesforce Id pair.
-        assert_eq!(case_safe_suffix("001A0000006Vm9r"), "IAC");
         assert_eq!(
             parse_id("001A0000006Vm9r").as_deref(),
             Some("001A0000006Vm9rIAC")

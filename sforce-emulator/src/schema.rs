@@ -18,7 +18,7 @@ pub fn builtin_describes() -> Vec<SObjectDescribe> {
     BUILTIN
         .iter()
         .map(|(file, json)| {
-            serde_json::from_str(json)
+            sforce_model::describe::read::describe(json.as_bytes())
                 .unwrap_or_else(|e| panic!("built-in describe {file} is invalid: {e}"))
         })
         .collect()

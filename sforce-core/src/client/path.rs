@@ -32,22 +32,12 @@ pub fn encode_segment(value: &str) -> Result<String> {
     Ok(utf8_percent_encode(value, SEGMENT).to_string())
 }
 
-/// Checks an sObject or field API name against a strict pattern (`[A-Za-z][A-Za-z0-9_]*`, at
-/// most 255 characters). Names cannot be escaped, so anything else is rejected before a
+/// Checks an sObject or field API name with [`sforce_model::name::check_api_name`] (the rule
+/// the derive applies too). Names cannot be escaped, so anything else is rejected before a
 /// request is built.
 pub fn check_name(kind: &str, name: &str) -> Result<()> {
-    let mut chars = name.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.len() <= 255;
-    if valid {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(format!(
-            "invalid {kind} API name {name:?}: expected letters, digits and underscores, \
-             starting with a letter"
-        )))
-    }
+    sforce_model::name::check_api_name(name)
+        .map_err(|e| Error::invalid_input(format!("invalid {kind} API name: {e}")))
 }
 
 /// Checks and joins a field list for the `fields` query parameter. Relationship paths
@@ -121,7 +111,9 @@ mod tests {
         for ok in ["Task", "uuid__c", "ns__Thing__c", "A1"] {
             check_name("sObject", ok).unwrap();
         }
-        for bad in ["", "1Task", "Task/..", "Task?x", "Ta sk", "_x", "é"] {
+        for bad in [
+            "", "1Task", "Task/..", "Task?x", "Ta sk", "_x", "é", "a___b",
+        ] {
             assert!(check_name("sObject", bad).is_err(), "{bad:?}");
         }
         assert_eq!(

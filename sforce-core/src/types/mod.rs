@@ -2,8 +2,8 @@
 
 mod datetime;
 mod field;
-mod id;
 
 pub use datetime::{Date, DateTime, InvalidDateTime, Time};
 pub use field::Field;
-pub use id::{Id, InvalidId};
+/// Record Ids (from `sforce-model`): both forms of one record's Id compare equal.
+pub use sforce_model::id::{Id, InvalidId};

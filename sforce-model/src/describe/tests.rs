@@ -42,8 +42,10 @@ fn unknown_type_and_keys_are_kept_and_round_trip() {
 
 #[test]
 fn missing_and_null_keys_default() {
-    let f: FieldDescribe =
-        serde_json::from_value(json!({"name":"X","length":null,"picklistValues":null})).unwrap();
+    let f: FieldDescribe = serde_json::from_value(
+        json!({"name":"X","type":"string","length":null,"picklistValues":null}),
+    )
+    .unwrap();
     assert_eq!(f.field_type, FieldType::String);
     assert_eq!(f.length, 0);
     assert!(f.picklist_values.is_empty());
@@ -51,6 +53,18 @@ fn missing_and_null_keys_default() {
     let d: SObjectDescribe = serde_json::from_value(json!({"name":"Thing"})).unwrap();
     assert_eq!(d, SObjectDescribe::new("Thing"));
     assert!(serde_json::from_value::<SObjectDescribe>(json!({"label":"no name"})).is_err());
+    // A field's name and type are required; an entry without `active` is active.
+    assert!(serde_json::from_value::<FieldDescribe>(json!({"name":"X"})).is_err());
+    let e: PicklistEntry = serde_json::from_value(json!({"value":"A","active":null})).unwrap();
+    assert!(e.active);
+    // Counts accept integral floats (re-serialized describes) but nothing else.
+    let f: FieldDescribe =
+        serde_json::from_value(json!({"name":"X","type":"string","length":255.0})).unwrap();
+    assert_eq!(f.length, 255);
+    assert!(
+        serde_json::from_value::<FieldDescribe>(json!({"name":"X","type":"int","scale":1.5}))
+            .is_err()
+    );
 }
 
 #[test]
@@ -95,10 +109,10 @@ fn sobject_describe_with_nested_parts() {
     assert!(d.field("Status").unwrap().restricted_picklist);
     assert_eq!(d.child_relationships[0].child_sobject, "Attachment");
     assert!(d.child_relationships[0].cascade_delete);
-    assert_eq!(d.child_relationships[0].extra["deprecatedAndHidden"], false);
+    assert!(!d.child_relationships[0].deprecated_and_hidden);
     assert!(d.record_type_infos[0].master);
     assert_eq!(d.urls["sobject"], "/services/data/v62.0/sobjects/Task");
-    assert_eq!(d.extra["layoutable"], true);
+    assert!(d.properties.layoutable);
     assert!(d.field("Nope").is_none());
     let back: SObjectDescribe = serde_json::from_value(serde_json::to_value(&d).unwrap()).unwrap();
     assert_eq!(back, d);
@@ -115,7 +129,8 @@ fn global_describe() {
     .unwrap();
     assert_eq!((g.encoding.as_str(), g.max_batch_size), ("UTF-8", 200));
     assert_eq!(g.sobjects[0].key_prefix.as_deref(), Some("001"));
-    assert_eq!(g.sobjects[0].extra["activateable"], false);
+    assert!(!g.sobjects[0].properties.activateable);
+    assert!(g.sobjects[0].extra.is_empty());
 }
 
 #[test]
