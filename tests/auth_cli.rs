@@ -26,7 +26,7 @@ fn fake_sf(dir: &PathBuf, url: &str, token: &str) -> PathBuf {
 echo "$*" >> '{log}'
 case "$*" in
   "org display --json --target-org my-org")
-    echo '{{"status":0,"result":{{"id":"00D000000000001AAA","instanceUrl":"{url}","accessToken":"[REDACTED] Use sf org auth show-access-token to view","username":"dev@example.com"}},"warnings":[]}}' ;;
+    echo '{{"status":0,"result":{{"id":"00D000000000001EAA","instanceUrl":"{url}","accessToken":"[REDACTED] Use sf org auth show-access-token to view","username":"dev@example.com"}},"warnings":[]}}' ;;
   "org auth show-access-token --target-org my-org --json")
     echo '{{"status":0,"result":{{"accessToken":"{token}"}}}}' ;;
   "org display --json --target-org old-cli-org")

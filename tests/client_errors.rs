@@ -230,7 +230,7 @@ async fn duplicate_value_from_the_unique_index_on_create() {
 async fn not_found_for_unknown_record_and_unknown_sobject() {
     let emu = emulator().await;
     let client = client(&emu);
-    let missing = Id::new("00T000000000001AAA").unwrap();
+    let missing = Id::new("00T000000000001EAA").unwrap();
     let err = client
         .get::<Value>("Task", &missing, &[])
         .await
@@ -411,7 +411,7 @@ async fn malformed_json_server() -> String {
             tokio::spawn(async move {
                 let mut buf = vec![0u8; 16 * 1024];
                 let _ = socket.read(&mut buf).await;
-                let body = "{\"id\": \"00T000000000001AAA\", oops";
+                let body = "{\"id\": \"00T000000000001EAA\", oops";
                 let response = format!(
                     "HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n\
                      content-length: {}\r\nconnection: close\r\n\r\n{body}",

@@ -394,7 +394,7 @@ async fn upsert_body_key_field_is_stripped_and_conflicts_are_refused_before_send
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     let err = client
-        .upsert(&key, &json!({"Id": "00T000000000001AAA"}))
+        .upsert(&key, &json!({"Id": "00T000000000001EAA"}))
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");

@@ -377,9 +377,9 @@ fn metadata_consts() {
 fn query_results_decode_through_record() {
     // `Record<S>` decodes any record JSON through the derive (e.g. the `records` of a query).
     let records: Vec<sforce::Record<CallLog>> = serde_json::from_value(json!([
-        {"attributes": {"type": "Task"}, "Id": "00T000000000001AAA", "uuid__c": "Q1",
+        {"attributes": {"type": "Task"}, "Id": "00T000000000001EAA", "uuid__c": "Q1",
          "CallStarted__c": "2017-10-31T07:10:51.000+0000", "CallDurationInSeconds": 597.0},
-        {"attributes": {"type": "Task"}, "Id": "00T000000000002AAA", "uuid__c": "Q2"}
+        {"attributes": {"type": "Task"}, "Id": "00T000000000002EAA", "uuid__c": "Q2"}
     ]))
     .unwrap();
     assert_eq!(records[0].0.uuid, "Q1");

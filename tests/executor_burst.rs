@@ -194,7 +194,7 @@ async fn two_clients_racing_on_one_new_key_both_succeed_after_one_retry() {
 
 fn duplicate_on(field: &str) -> Failure {
     Failure::status(400).body(json!([{
-        "message": format!("duplicate value found: {field} duplicates value on record with id: 00T000000000001AAA"),
+        "message": format!("duplicate value found: {field} duplicates value on record with id: 00T000000000001EAA"),
         "errorCode": "DUPLICATE_VALUE",
         "fields": []
     }]))

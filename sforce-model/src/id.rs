@@ -31,7 +31,7 @@ const SUFFIX: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 /// assert_eq!(long.key_prefix(), "001");
 /// assert!(Id::new("001A0000006Vm9rXXX").is_err()); // the suffix marks a digit as upper case
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Id([u8; 18]);
 
 /// The text given to [`Id::new`] is not a Salesforce Id.
@@ -197,7 +197,7 @@ mod tests {
         let short = Id::new("001A0000006Vm9r").unwrap();
         let long = Id::new("001A0000006Vm9rIAC").unwrap();
         assert_eq!(short, long);
-        let set: HashSet<Id> = [short, long].into_iter().collect();
+        let set: HashSet<Id> = [short.clone(), long.clone()].into_iter().collect();
         assert_eq!(set.len(), 1);
         assert_eq!(short.as_str(), "001A0000006Vm9rIAC");
         assert_eq!(format!("{short:?}"), "Id(001A0000006Vm9rIAC)");
@@ -234,14 +234,14 @@ mod tests {
     #[test]
     fn every_mask_round_trips() {
         // For each 5-bit mask, an Id whose first chunk has exactly those upper-case letters.
-        for mask in 0..32usize {
+        for (mask, code) in SUFFIX.iter().enumerate() {
             let chunk: String = (0..5)
                 .map(|i| if mask & (1 << i) != 0 { 'K' } else { 'k' })
                 .collect();
             let id15 = format!("{chunk}0000000000");
             let id = Id::new(&id15).unwrap();
             assert_eq!(id.as_15(), id15);
-            assert_eq!(id.as_str().as_bytes()[15], SUFFIX[mask]);
+            assert_eq!(id.as_str().as_bytes()[15], *code);
             assert_eq!(Id::new(id.as_str().to_ascii_lowercase()).unwrap(), id);
         }
     }

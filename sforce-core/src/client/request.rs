@@ -263,7 +263,8 @@ mod tests {
             Error::MultipleMatches { urls, ids, .. } => {
                 assert_eq!(urls.len(), 2);
                 let ids: Vec<&str> = ids.iter().map(Id::as_str).collect();
-                assert_eq!(ids, ["003000000000001AAA", "003000000000002"]);
+                // Both forms read as the 18-character Id.
+                assert_eq!(ids, ["003000000000001AAA", "003000000000002AAA"]);
             }
             other => panic!("{other:?}"),
         }

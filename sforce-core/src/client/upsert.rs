@@ -345,7 +345,7 @@ mod tests {
     fn body_rejects_conflicting_key_or_id() {
         let key = UpsertKey::new("Task", "Code__c", "ABC").case_sensitive(true);
         assert!(upsert_body(&key, &map(json!({"Code__c": "abc"}))).is_err());
-        assert!(upsert_body(&key, &map(json!({"Id": "00T000000000001AAA"}))).is_err());
+        assert!(upsert_body(&key, &map(json!({"Id": "00T000000000001EAA"}))).is_err());
     }
 
     #[test]

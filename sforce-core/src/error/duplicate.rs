@@ -79,7 +79,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(dup.field, "Code__c");
-        assert_eq!(dup.record_id.unwrap().as_str(), "00T5g00000AbCdE");
+        // The 15-character form is the same record as the 18-character one.
+        let id = dup.record_id.unwrap();
+        assert_eq!(id.as_15(), "00T5g00000AbCdE");
+        assert_eq!(id.as_str(), "00T5g00000AbCdEEAV");
     }
 
     #[test]

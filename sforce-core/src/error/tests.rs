@@ -81,7 +81,7 @@ fn duplicate_value_helpers() {
     );
     let dup = err.duplicate_value().unwrap();
     assert_eq!(dup.field, "uuid__c");
-    assert_eq!(dup.record_id.unwrap().as_str(), "00T5g00000AbCdE");
+    assert_eq!(dup.record_id.unwrap().as_str(), "00T5g00000AbCdEEAV");
     assert!(err.is_duplicate_on_field("UUID__C"));
     assert!(!err.is_duplicate_on_field("Email__c"));
     assert!(err.is_content_rejection());

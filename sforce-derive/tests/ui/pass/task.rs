@@ -77,7 +77,7 @@ fn main() {
         created_date: None,
         local_only: 7,
     };
-    let id = Id::new("00T000000000001AAA").unwrap();
+    let id = Id::new("00T000000000001EAA").unwrap();
     assert_send(use_it(&client, &call, &id));
     let body = call.to_write_body().unwrap();
     assert_eq!(
