@@ -12,7 +12,7 @@ use serde_json::json;
 use sforce::auth::{AuthError, SfCli, TokenProvider};
 use sforce::client::Client;
 use sforce::emulator::Emulator;
-use sforce::error::Error;
+use sforce::error::{Chain, Error};
 
 /// Writes a fake `sf` answering for org `my-org` (redacted token in `org display`, the real one
 /// from `org auth show-access-token`) and `old-cli-org` (token printed by `org display`, no
@@ -93,7 +93,7 @@ async fn sf_cli_flow() {
         .create("Account", &json!({"Name": "x"}))
         .await
         .unwrap_err();
-    let text = err.to_string();
+    let text = Chain(&err).to_string();
     // The kind is matchable through `Client`: the CLI is missing, not refusing.
     match &err {
         Error::Auth(AuthError::CliNotFound { program }) => {

@@ -16,6 +16,7 @@ use sforce::emulator::oauth::{
     DEFAULT_USERNAME, TEST_PRIVATE_KEY_PEM,
 };
 use sforce::emulator::{Emulator, OAuthConfig};
+use sforce::error::Chain;
 
 /// A `MakeWriter` appending everything to a shared buffer.
 #[derive(Clone, Default)]
@@ -145,7 +146,7 @@ async fn no_secret_in_tracing_output_or_debug() {
     let err = create_account(&client(Arc::new(bad)), "x")
         .await
         .unwrap_err();
-    debug.push(format!("{err:?} {err}"));
+    debug.push(format!("{err:?} {}", Chain(&err)));
     let auth_err = AuthError::Config("x".into());
     debug.push(format!("{auth_err:?} {auth_err}"));
     let token = AccessToken::new(issued[0].clone()).with_instance_url(url);

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use auth_support::create_account;
-use sforce::auth::{ClientCredentials, Secret, StaticToken};
+use sforce::auth::{ClientCredentials, Secret, StaticToken, TokenProvider};
 use sforce::client::Client;
 use sforce::emulator::oauth::{DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN};
 use sforce::emulator::{Emulator, OAuthConfig};
@@ -191,4 +191,69 @@ async fn static_token_rejection_is_reported_not_retried() {
     assert_eq!(err.status(), Some(401), "{err}");
     assert_eq!(unauthorized(&emu), 1);
     assert_eq!(emu.oauth_token_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn client_builder_sets_the_refresh_margin() {
+    let emu = Emulator::start().await.unwrap();
+    // A 10-minute lifetime is far from the default 60 s margin, but within a 20-minute one:
+    // with that margin, every call refreshes proactively.
+    let cc: Arc<dyn TokenProvider> = Arc::new(
+        auth_support::client_credentials(emu.url())
+            .session_lifetime(Duration::from_secs(600))
+            .build()
+            .unwrap(),
+    );
+    let default_margin = auth_support::client(cc.clone());
+    let wide_margin = Client::builder()
+        .shared_token_provider(cc)
+        .refresh_margin(Duration::from_secs(1200))
+        .build()
+        .unwrap();
+    for name in ["a", "b", "c"] {
+        create_account(&default_margin, name).await.unwrap();
+    }
+    assert_eq!(
+        emu.oauth_token_requests(),
+        1,
+        "the default margin reuses the token"
+    );
+    for name in ["d", "e", "f"] {
+        create_account(&wide_margin, name).await.unwrap();
+    }
+    assert_eq!(
+        emu.oauth_token_requests(),
+        4,
+        "every call inside the margin refreshes"
+    );
+    assert_eq!(unauthorized(&emu), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn client_builder_sets_the_failure_cooldown() {
+    let emu = Emulator::start().await.unwrap();
+    emu.revoke_refresh_token(DEFAULT_REFRESH_TOKEN);
+    let refused = |cooldown: Option<Duration>| {
+        let mut builder = Client::builder()
+            .token_provider(auth_support::refresh_token(emu.url()).build().unwrap());
+        if let Some(cooldown) = cooldown {
+            builder = builder.failure_cooldown(cooldown);
+        }
+        builder.build().unwrap()
+    };
+    // Default cooldown (5 s): the refusal is reported again without a new token request.
+    let client = refused(None);
+    for name in ["a", "b", "c"] {
+        let err = create_account(&client, name).await.unwrap_err();
+        assert_eq!(err.oauth_error(), Some("invalid_grant"), "{err}");
+    }
+    assert_eq!(emu.oauth_token_requests(), 1);
+    // Zero disables the cooldown: each call asks the token endpoint again.
+    let client = refused(Some(Duration::ZERO));
+    for name in ["a", "b", "c"] {
+        let err = create_account(&client, name).await.unwrap_err();
+        assert_eq!(err.oauth_error(), Some("invalid_grant"), "{err}");
+    }
+    assert_eq!(emu.oauth_token_requests(), 4);
+    assert!(emu.records("Account").is_empty());
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use sforce::client::{Client, ClientBuilder, DEFAULT_API_VERSION, UpsertKey};
-use sforce::error::{ConfigError, Error};
+use sforce::error::{Chain, ConfigError, Error};
 use support::{client_builder, emulator};
 
 const TOKEN: &str = "00D000000000001!AQ-very-secret-token-value";
@@ -31,7 +31,7 @@ fn plain_http_to_a_non_loopback_host_is_refused() {
             matches!(err, Error::Config(ConfigError::InsecureHttp { .. })),
             "{url}: {err:?}"
         );
-        let text = err.to_string();
+        let text = Chain(&err).to_string();
         assert!(text.contains("http://"), "{text}");
         assert!(
             text.contains("https://"),
@@ -81,7 +81,7 @@ fn other_bad_configurations_are_typed() {
         matches!(err, Error::Config(ConfigError::InvalidUrl { .. })),
         "{err:?}"
     );
-    assert!(!err.to_string().contains("hunter2"));
+    assert!(!Chain(&err).to_string().contains("hunter2"));
     let err = Client::builder()
         .instance_url("https://x.my.salesforce.com")
         .access_token(TOKEN)
@@ -144,7 +144,7 @@ async fn api_errors_name_method_and_path_but_never_the_token() {
         )
         .await
         .unwrap_err();
-    let text = format!("{err} {err:?}");
+    let text = format!("{} {err:?}", Chain(&err));
     assert!(!text.contains(emu.token()), "{text}");
     assert!(
         text.contains("PATCH /services/data/v62.0/sobjects/Task/uuid__c/k"),

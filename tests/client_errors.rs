@@ -11,7 +11,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use sforce::Id;
 use sforce::client::{Client, Method, UpsertKey};
-use sforce::error::{Error, ErrorCode, RetryClass};
+use sforce::error::{Chain, Error, ErrorCode, ExecutorFailure, RetryClass};
 use sforce_emulator::{Emulator, Failure};
 use support::{client, client_builder, emulator, emulator_with_latency};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -467,14 +467,49 @@ async fn dropped_connection_is_a_typed_transport_error() {
         "/services/data/v62.0/sobjects/Task/uuid__c/dropped"
     );
     assert_eq!(err.retry_class(), RetryClass::Ambiguous);
-    let text = err.to_string();
+    // The message names the request; the cause is the source, printed by `Chain`.
+    assert_eq!(
+        err.to_string(),
+        "PATCH /services/data/v62.0/sobjects/Task/uuid__c/dropped: transport error"
+    );
+    assert!(std::error::Error::source(&err).is_some());
+    let text = Chain(&err).to_string();
     assert!(!text.contains(emu.token()), "{text}");
     assert!(
-        text.starts_with(
-            "PATCH /services/data/v62.0/sobjects/Task/uuid__c/dropped: transport error: "
-        ),
+        text.len() > err.to_string().len() && text.starts_with(&err.to_string()),
         "{text}"
     );
+}
+
+#[test]
+fn upsert_without_a_runtime_is_an_executor_error() {
+    // Built and called outside any Tokio runtime: the executor has nowhere to run the write.
+    let client = Client::builder()
+        .instance_url("http://127.0.0.1:9")
+        .access_token("00D000000000001!token")
+        .build()
+        .unwrap();
+    let key = UpsertKey::new("Task", "uuid__c", "no-runtime");
+    let err =
+        futures::executor::block_on(client.upsert(&key, &json!({"Subject": "x"}))).unwrap_err();
+    let Error::Executor {
+        context, source, ..
+    } = &err
+    else {
+        panic!("expected Error::Executor, got {err:?}");
+    };
+    assert_eq!(source, &ExecutorFailure::NoRuntime);
+    assert_eq!(context.method, Method::PATCH);
+    // The executor's key is case-folded (API names are case-insensitive).
+    assert!(
+        context
+            .path
+            .eq_ignore_ascii_case("/services/data/v62.0/sobjects/Task/uuid__c/no-runtime"),
+        "{context}"
+    );
+    assert_eq!(err.retry_class(), RetryClass::Permanent);
+    let cause = std::error::Error::source(&err).expect("the failure is the source");
+    assert_eq!(cause.to_string(), ExecutorFailure::NoRuntime.to_string());
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ use std::time::Duration;
 use sforce::client::Client;
 use sforce::describe::{GlobalDescribe, GlobalSObject};
 use sforce::emulator::Emulator;
+use sforce::error::Chain;
 use sforce_codegen::{Error, Generator, Options, OrgOptions};
 use support::{fixture_describes, fixture_emulator};
 
@@ -75,8 +76,9 @@ async fn org_errors_name_what_was_being_fetched() {
         "{err:?}"
     );
     assert!(
-        !err.to_string().contains("not-the-token"),
-        "no secret in errors: {err}"
+        !Chain(&err).to_string().contains("not-the-token"),
+        "no secret in errors: {}",
+        Chain(&err)
     );
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 #[non_exhaustive]
 pub enum Error {
     /// A file or directory could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Read {
         /// The path that failed.
         path: PathBuf,
@@ -21,7 +21,7 @@ pub enum Error {
         source: Arc<std::io::Error>,
     },
     /// An output file or directory could not be written.
-    #[error("{}: cannot write: {source}", path.display())]
+    #[error("{}: cannot write", path.display())]
     Write {
         /// The path that failed.
         path: PathBuf,
@@ -85,7 +85,7 @@ pub enum Error {
     #[error("no sObject describes to generate from")]
     NoInput,
     /// Talking to the org failed.
-    #[error("org: {context}: {source}")]
+    #[error("org: {context}")]
     Org {
         /// What was being fetched (`global describe`, `describe Task`).
         context: String,

@@ -91,6 +91,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// The error and its causes on one line (errors do not repeat their source's text).
+fn report(err: impl std::error::Error + 'static) -> String {
+    sforce_core::error::Chain(&err).to_string()
+}
+
 fn run(cli: &Cli) -> Result<ExitCode, String> {
     let mut options = Options::new().picklists(match cli.picklists {
         Picklists::Enums => PicklistMode::Enums,
@@ -100,19 +105,17 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         options = options.objects(cli.objects.iter().map(|o| o.trim()));
     }
     for spec in &cli.exclude_fields {
-        options = options
-            .exclude_field_spec(spec.trim())
-            .map_err(|e| e.to_string())?;
+        options = options.exclude_field_spec(spec.trim()).map_err(report)?;
     }
     let mut generator = Generator::new(options);
     if let Some(dir) = &cli.from_dir {
-        generator.add_dir(dir).map_err(|e| e.to_string())?;
+        generator.add_dir(dir).map_err(report)?;
     }
     for file in &cli.from_file {
-        generator.add_file(file).map_err(|e| e.to_string())?;
+        generator.add_file(file).map_err(report)?;
     }
     if cli.from_org {
-        let client = sforce_core::client::Client::from_env().map_err(|e| e.to_string())?;
+        let client = sforce_core::client::Client::from_env().map_err(report)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()
@@ -120,9 +123,9 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         let org = OrgOptions::new().concurrency(usize::from(cli.concurrency));
         runtime
             .block_on(generator.add_org(&client, &org))
-            .map_err(|e| e.to_string())?;
+            .map_err(report)?;
     }
-    let output = generator.generate().map_err(|e| e.to_string())?;
+    let output = generator.generate().map_err(report)?;
     let objects = output.files().len() - 1;
     let files: Vec<(PathBuf, String)> = if cli.single_file {
         vec![(cli.out.clone(), output.single_file())]
@@ -155,9 +158,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
     if cli.single_file {
-        let written = output
-            .write_single_file(&cli.out)
-            .map_err(|e| e.to_string())?;
+        let written = output.write_single_file(&cli.out).map_err(report)?;
         if !cli.quiet {
             eprintln!(
                 "generated {objects} sObject module{} into {} ({})",
@@ -168,7 +169,7 @@ fn run(cli: &Cli) -> Result<ExitCode, String> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let written = output.write_to(&cli.out).map_err(|e| e.to_string())?;
+    let written = output.write_to(&cli.out).map_err(report)?;
     if !cli.quiet {
         eprintln!(
             "generated {objects} sObject module{} into {} ({written} file{} changed)",

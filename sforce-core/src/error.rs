@@ -8,6 +8,19 @@
 //! query string, headers or token). Salesforce API errors are parsed into [`ApiErrorItem`]s with a
 //! typed [`ErrorCode`]; helpers classify them ([`Error::retry_class`],
 //! [`Error::is_content_rejection`], [`Error::duplicate_value`]).
+//!
+//! Sources follow one rule: an error that wraps another returns it from
+//! [`source()`](std::error::Error::source) and does not repeat its text in its own `Display`
+//! (the convention of the `std::error::Error` documentation and of thiserror). Print the whole
+//! chain with [`Chain`], or with your reporting library (`anyhow`'s `{:#}`, ...):
+//!
+//! ```
+//! use sforce_core::error::{Chain, ConfigError, Error};
+//!
+//! let err = Error::from(ConfigError::MissingToken);
+//! assert_eq!(err.to_string(), "invalid configuration");
+//! assert!(Chain(&err).to_string().starts_with("invalid configuration: no access token configured"));
+//! ```
 
 mod code;
 mod duplicate;
@@ -19,6 +32,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::AuthError;
+pub use crate::executor::ExecutorFailure;
 use crate::types::Id;
 
 pub(crate) use excerpt::excerpt;
@@ -211,14 +225,28 @@ pub enum Error {
         ids: Vec<Id>,
     },
     /// The request could not be sent or the response not received (connection refused or
-    /// dropped, TLS, protocol error). The request may or may not have been applied.
-    #[error("{context}: transport error: {}", SourceChain(source.as_ref()))]
+    /// dropped, TLS, protocol error). The request may or may not have been applied. The cause
+    /// is the [`source`](std::error::Error::source).
+    #[error("{context}: transport error")]
     #[non_exhaustive]
     Transport {
         /// The request.
         context: RequestContext,
         /// The underlying error.
+        #[source]
         source: SharedSource,
+    },
+    /// The write executor, not the request, failed a write: the operation carrying it panicked,
+    /// its task stopped before finishing (the runtime shut down), or there was no Tokio runtime
+    /// to run it on. The [`ExecutorFailure`] (the source) says which.
+    #[error("{context}: write not completed")]
+    #[non_exhaustive]
+    Executor {
+        /// The request the write would have been sent as.
+        context: RequestContext,
+        /// What happened.
+        #[source]
+        source: ExecutorFailure,
     },
     /// The request did not complete within the configured timeout. It may or may not have been
     /// applied.
@@ -241,14 +269,14 @@ pub enum Error {
         /// The start of the body (secrets redacted).
         body_excerpt: String,
     },
-    /// The client configuration is invalid.
-    #[error("configuration error: {0}")]
-    Config(ConfigError),
-    /// Obtaining or refreshing an access token failed; the [`AuthError`] says why (OAuth
-    /// refusal, unreachable token endpoint, missing Salesforce CLI, incomplete configuration,
-    /// ...) and never contains a secret.
-    #[error("authentication failed: {0}")]
-    Auth(AuthError),
+    /// The client configuration is invalid; the [`ConfigError`] (the source) says why.
+    #[error("invalid configuration")]
+    Config(#[source] ConfigError),
+    /// Obtaining or refreshing an access token failed; the [`AuthError`] (the source) says why
+    /// (OAuth refusal, unreachable token endpoint, missing Salesforce CLI, incomplete
+    /// configuration, ...) and never contains a secret.
+    #[error("authentication failed")]
+    Auth(#[source] AuthError),
     /// An argument was rejected before any request was sent.
     #[error("invalid input: {message}")]
     #[non_exhaustive]
@@ -258,10 +286,21 @@ pub enum Error {
     },
 }
 
-/// An error and its sources, joined by `: ` (a transport error's cause is usually nested).
-struct SourceChain<'a>(&'a (dyn std::error::Error + 'static));
+/// Displays an error followed by each of its [`source`](std::error::Error::source)s, joined by
+/// `: `, e.g. `authentication failed: jwt-bearer: token endpoint returned HTTP 400: ...`.
+///
+/// sforce's errors do not repeat their source's text (see the [module docs](self)): use this
+/// where a message is shown to a person.
+#[derive(Clone, Copy)]
+pub struct Chain<'a>(pub &'a (dyn std::error::Error + 'static));
 
-impl fmt::Display for SourceChain<'_> {
+impl fmt::Debug for Chain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Chain<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)?;
         let mut next = self.0.source();
@@ -334,6 +373,14 @@ impl Error {
         }
     }
 
+    /// An executor failure for the write that would have been sent as `context`.
+    pub fn executor(context: RequestContext, failure: ExecutorFailure) -> Self {
+        Error::Executor {
+            context,
+            source: failure,
+        }
+    }
+
     /// An invalid-input error.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
@@ -358,6 +405,7 @@ impl Error {
             | Error::Http { context, .. }
             | Error::MultipleMatches { context, .. }
             | Error::Transport { context, .. }
+            | Error::Executor { context, .. }
             | Error::Timeout { context }
             | Error::Decode { context, .. } => Some(context),
             Error::Config(_) | Error::Auth(_) | Error::InvalidInput { .. } => None,
@@ -478,6 +526,12 @@ impl Error {
             }
             Error::Http { status, .. } => status_class(*status),
             Error::Transport { .. } | Error::Timeout { .. } => RetryClass::Ambiguous,
+            // The task stopped with the request possibly sent; a panic or a missing runtime
+            // will happen again.
+            Error::Executor {
+                source: ExecutorFailure::Abandoned,
+                ..
+            } => RetryClass::Ambiguous,
             _ => RetryClass::Permanent,
         }
     }

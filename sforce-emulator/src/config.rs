@@ -20,7 +20,7 @@ pub const DEFAULT_MAX_API_VERSION: u32 = 62;
 #[non_exhaustive]
 pub enum EmulatorError {
     /// The listening socket could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The address.
         addr: SocketAddr,
@@ -29,7 +29,7 @@ pub enum EmulatorError {
         source: std::io::Error,
     },
     /// A describe file could not be read.
-    #[error("cannot read describe file {path}: {source}")]
+    #[error("cannot read describe file {path}")]
     ReadDescribe {
         /// The file.
         path: PathBuf,
@@ -38,7 +38,7 @@ pub enum EmulatorError {
         source: std::io::Error,
     },
     /// A describe file is not describe JSON.
-    #[error("describe file {path} is not a valid sObject describe: {source}")]
+    #[error("describe file {path} is not a valid sObject describe")]
     ParseDescribe {
         /// The file.
         path: PathBuf,

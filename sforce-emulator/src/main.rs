@@ -5,9 +5,11 @@
 //! ```
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
+use sforce_core::error::Chain;
 use sforce_emulator::{DEFAULT_TOKEN, Emulator};
 
 /// An embedded Salesforce REST emulator (real HTTP, Salesforce's JSON shapes and upsert race).
@@ -34,15 +36,31 @@ struct Args {
     no_builtins: bool,
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&err),
+    };
+    match runtime.block_on(serve(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(err.as_ref()),
+    }
+}
+
+/// Prints the error and its causes (`error: cannot listen on 127.0.0.1:8080: Address in use`).
+fn fail(err: &(dyn std::error::Error + 'static)) -> ExitCode {
+    eprintln!("error: {}", Chain(err));
+    ExitCode::FAILURE
+}
+
+async fn serve(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .init();
-    let args = Args::parse();
     let mut builder = Emulator::builder()
         .bind((args.host, args.port).into())
         .token(args.token)

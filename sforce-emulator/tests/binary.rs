@@ -68,3 +68,36 @@ async fn prints_url_and_token_serves_with_that_token_and_loads_describes() {
     assert_eq!(ok.status(), 200);
     assert_eq!(refused.status(), 401);
 }
+
+#[test]
+fn startup_errors_are_one_readable_line_and_a_failure_status() {
+    // A port that is taken (held by this test) and a describe file that does not exist.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_sforce-emulator"))
+        .args(["--port", &port])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("Bind {") && !stderr.contains("Os {"),
+        "{stderr}"
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_sforce-emulator"))
+        .args(["--port", "0", "--describe", "/nonexistent/Widget__c.json"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: cannot read describe file /nonexistent/Widget__c.json: "),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

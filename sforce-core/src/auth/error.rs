@@ -23,7 +23,7 @@ pub enum AuthError {
         description: Option<String>,
     },
     /// The token endpoint could not be reached.
-    #[error("{flow}: could not reach the token endpoint {url}: {source}")]
+    #[error("{flow}: could not reach the token endpoint {url}")]
     Transport {
         /// The flow that asked.
         flow: &'static str,

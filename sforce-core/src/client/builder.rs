@@ -8,7 +8,9 @@ use std::time::Duration;
 use url::{Host, Url};
 
 use super::{Client, Inner, WritePolicy};
-use crate::auth::{Secret, Session, StaticToken, TokenProvider};
+use crate::auth::{
+    DEFAULT_FAILURE_COOLDOWN, DEFAULT_REFRESH_MARGIN, Secret, Session, StaticToken, TokenProvider,
+};
 use crate::error::{ConfigError, Result};
 
 /// The API version used when none is configured.
@@ -42,6 +44,8 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     user_agent: String,
     write_policy: WritePolicy,
+    refresh_margin: Duration,
+    failure_cooldown: Duration,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -61,6 +65,8 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("write_policy", &self.write_policy)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("failure_cooldown", &self.failure_cooldown)
             .finish()
     }
 }
@@ -76,6 +82,8 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("sforce/", env!("CARGO_PKG_VERSION")).to_owned(),
             write_policy: WritePolicy::default(),
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            failure_cooldown: DEFAULT_FAILURE_COOLDOWN,
         }
     }
 }
@@ -180,6 +188,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Refresh a token this long before its known expiry (the provider's session lifetime, or
+    /// the `expires_in` of the token response). Default [`DEFAULT_REFRESH_MARGIN`] (60 s). See
+    /// [`SessionBuilder::refresh_margin`](crate::auth::SessionBuilder::refresh_margin).
+    pub fn refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = margin;
+        self
+    }
+
+    /// After the token endpoint refused a token request (an OAuth error such as
+    /// `invalid_grant`), requests get that error again for this long instead of asking again.
+    /// Default [`DEFAULT_FAILURE_COOLDOWN`] (5 s); zero disables. See
+    /// [`SessionBuilder::failure_cooldown`](crate::auth::SessionBuilder::failure_cooldown).
+    pub fn failure_cooldown(mut self, cooldown: Duration) -> Self {
+        self.failure_cooldown = cooldown;
+        self
+    }
+
     /// Validates the configuration and builds the client.
     ///
     /// Fails with [`Error::Config`](crate::error::Error::Config) when the token is missing, the
@@ -219,7 +244,10 @@ impl ClientBuilder {
                 instance_url,
                 api_version,
                 user_agent: self.user_agent,
-                session: Session::new(provider),
+                session: Session::builder(provider)
+                    .refresh_margin(self.refresh_margin)
+                    .failure_cooldown(self.failure_cooldown)
+                    .build(),
                 discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
                 writes,

@@ -340,7 +340,7 @@ impl Operation for UpsertOperation {
             "/services/data/v{}/sobjects/{}/{}/{value}",
             self.api_version, key.sobject, key.field
         );
-        Error::transport(RequestContext::new(Method::PATCH, path), failure)
+        Error::executor(RequestContext::new(Method::PATCH, path), failure)
     }
 }
 

@@ -159,19 +159,19 @@ fn integral(value: &Value) -> Option<Value> {
 
 /// A write body could not be serialized.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("cannot serialize {sobject}.{field}: {source}")]
+#[error("cannot serialize {sobject}.{field}")]
 pub struct EncodeError {
     /// The sObject API name.
     pub sobject: &'static str,
     /// The field API name.
     pub field: &'static str,
-    /// The serde error.
+    /// The serde error (the [`source`](std::error::Error::source)).
     pub source: std::sync::Arc<serde_json::Error>,
 }
 
 /// A record could not be decoded into the struct.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("cannot decode {sobject}{}: {source}", field.map(|f| format!(".{f}")).unwrap_or_default())]
+#[error("cannot decode {sobject}{}", field.map(|f| format!(".{f}")).unwrap_or_default())]
 pub struct DecodeError {
     /// The sObject API name.
     pub sobject: &'static str,

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use super::{EncodeError, ExternalIdRef, ExternalIdValue, Patch, RecordReader, SObject};
 use crate::client::{Client, UpsertKey, UpsertOutcome};
-use crate::error::{Error, Result};
+use crate::error::{Chain, Error, Result};
 use crate::types::Id;
 
 /// A typed record that (de)serializes with serde: deserializes from a record object through
@@ -32,7 +32,7 @@ impl<'de, S: SObject> Deserialize<'de> for Record<S> {
         let map = Map::<String, Value>::deserialize(deserializer)?;
         S::from_record(&mut RecordReader::new(S::API_NAME, map))
             .map(Record)
-            .map_err(serde::de::Error::custom)
+            .map_err(|e| serde::de::Error::custom(Chain(&e)))
     }
 }
 
@@ -43,13 +43,13 @@ impl<S: SObject> Serialize for Record<S> {
     ) -> std::result::Result<Ser::Ok, Ser::Error> {
         self.0
             .to_write_body()
-            .map_err(serde::ser::Error::custom)?
+            .map_err(|e| serde::ser::Error::custom(Chain(&e)))?
             .serialize(serializer)
     }
 }
 
 fn encode_error(e: EncodeError) -> Error {
-    Error::invalid_input(e.to_string())
+    Error::invalid_input(Chain(&e).to_string())
 }
 
 fn missing_key(sobject: &str, field: &str) -> Error {
