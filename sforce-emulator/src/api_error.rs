@@ -147,6 +147,12 @@ impl ApiError {
         .with_fields(&[field])
     }
 
+    /// 400 for a failed query (MALFORMED_QUERY, INVALID_FIELD, INVALID_TYPE, ...): query
+    /// errors carry no `fields` key.
+    pub(crate) fn query(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message).without_fields()
+    }
+
     /// The JSON body: a one-element array.
     pub(crate) fn body(&self) -> Value {
         let mut item = json!({"message": self.message, "errorCode": self.code});

@@ -148,6 +148,16 @@ impl Emulator {
             .unwrap_or_default()
     }
 
+    /// The deleted records of `sobject` (the recycle bin, which only `queryAll` answers
+    /// from), in creation order, each with `IsDeleted: true`.
+    pub fn deleted_records(&self, sobject: &str) -> Vec<Map<String, Value>> {
+        self.state
+            .schema
+            .get(sobject)
+            .map(|d| self.state.store.deleted(d))
+            .unwrap_or_default()
+    }
+
     /// The record with this Id (15 or 18 characters).
     pub fn record(&self, sobject: &str, id: &str) -> Option<Map<String, Value>> {
         let describe = self.state.schema.get(sobject)?;

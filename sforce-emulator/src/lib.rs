@@ -85,6 +85,7 @@ pub mod oauth;
 mod observe;
 mod schema;
 mod server;
+mod soql;
 mod state;
 mod store;
 mod tokens;

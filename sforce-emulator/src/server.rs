@@ -23,7 +23,7 @@ use tokio::sync::{Notify, watch};
 use crate::api_error::ApiError;
 use crate::failure::FailureAction;
 use crate::handlers::composite::Subrequest;
-use crate::handlers::{collections, composite, meta, records, upsert};
+use crate::handlers::{collections, composite, meta, query, records, upsert};
 use crate::observe::LoggedRequest;
 use crate::state::Shared;
 
@@ -82,6 +82,7 @@ pub(crate) fn router(state: Shared) -> Router {
             &format!("{data}/composite"),
             axum::routing::post(composite::composite),
         )
+        .merge(query::routes(data))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
 
     let open = Router::new()

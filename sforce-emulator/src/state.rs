@@ -24,6 +24,8 @@ pub(crate) struct State {
     pub(crate) log: RequestLog,
     pub(crate) in_flight: InFlight,
     pub(crate) failures: Failures,
+    /// Open SOQL query cursors (`nextRecordsUrl`).
+    pub(crate) cursors: crate::soql::cursor::Cursors,
     /// The OAuth token endpoint (issue 6, `crate::oauth`).
     pub(crate) oauth: crate::oauth::OAuthState,
     /// Newest API version served (major number, e.g. 62 for `v62.0`).
@@ -52,6 +54,7 @@ impl State {
             log: RequestLog::default(),
             in_flight: InFlight::default(),
             failures: Failures::default(),
+            cursors: Default::default(),
             oauth: Default::default(),
             max_api_version,
             api_limit,

@@ -51,6 +51,8 @@ pub(crate) fn normalize(field: &FieldDescribe, value: &Value) -> Option<String> 
 #[derive(Debug, Default)]
 struct Table {
     records: BTreeMap<String, Record>,
+    /// The recycle bin: deleted records (with `IsDeleted: true`), seen only by `queryAll`.
+    deleted: BTreeMap<String, Record>,
     /// lower-case field name → normalized value → record Ids.
     index: HashMap<String, HashMap<String, BTreeSet<String>>>,
 }
@@ -200,15 +202,18 @@ impl Store {
         })
     }
 
-    /// Deletes record `id`; `false` if there was none.
+    /// Deletes record `id` into the recycle bin (where only `queryAll` sees it, with
+    /// `IsDeleted: true`); `false` if there was no live record.
     pub(crate) fn delete(&self, describe: &SObjectDescribe, id: &str) -> bool {
         self.with_table(describe, |t| match t.records.remove(id) {
-            Some(old) => {
+            Some(mut old) => {
                 t.index_record(describe, id, &old, false);
                 journal::note(|| Change::Replaced {
                     describe: Arc::new(describe.clone()),
-                    old,
+                    old: old.clone(),
                 });
+                old.insert("IsDeleted".into(), Value::Bool(true));
+                t.deleted.insert(id.to_owned(), old);
                 true
             }
             None => false,
@@ -216,9 +221,13 @@ impl Store {
     }
 
     /// Rollback of an `allOrNone` request: record `id` becomes `old` again (`None`: removed),
-    /// without unique-index check (it held before) and without journaling.
+    /// without unique-index check (it held before) and without journaling. A record restored
+    /// after a delete leaves the recycle bin.
     pub(crate) fn restore(&self, describe: &SObjectDescribe, id: &str, old: Option<Record>) {
         self.with_table(describe, |t| {
+            if old.is_some() {
+                t.deleted.remove(id);
+            }
             if let Some(current) = t.records.remove(id) {
                 t.index_record(describe, id, &current, false);
             }
@@ -227,6 +236,26 @@ impl Store {
                 t.records.insert(id.to_owned(), old);
             }
         });
+    }
+
+    /// Every record, live or deleted (`true`), in creation order.
+    pub(crate) fn all_with_deleted(&self, describe: &SObjectDescribe) -> Vec<(Record, bool)> {
+        self.with_table(describe, |t| {
+            let mut all: Vec<(Record, bool)> = t
+                .records
+                .values()
+                .map(|r| (r.clone(), false))
+                .chain(t.deleted.values().map(|r| (r.clone(), true)))
+                .collect();
+            // Ids sort in creation order within a table.
+            all.sort_by(|(a, _), (b, _)| record_id(a).cmp(&record_id(b)));
+            all
+        })
+    }
+
+    /// The records in the recycle bin, in creation order.
+    pub(crate) fn deleted(&self, describe: &SObjectDescribe) -> Vec<Record> {
+        self.with_table(describe, |t| t.deleted.values().cloned().collect())
     }
 }
 
@@ -296,6 +325,21 @@ mod tests {
         assert_eq!(store.find(&d, &d.fields[0], "abc"), ["a"]);
         assert!(store.delete(&d, "a"));
         assert!(store.find(&d, &d.fields[0], "abc").is_empty());
+        assert!(store.get(&d, "a").is_none() && !store.delete(&d, "a"));
+        assert_eq!(store.deleted(&d)[0]["IsDeleted"], true);
+        let ids: Vec<(String, bool)> = store
+            .all_with_deleted(&d)
+            .into_iter()
+            .map(|(r, deleted)| (record_id(&r), deleted))
+            .collect();
+        assert_eq!(
+            ids,
+            [("a".into(), true), ("b".into(), false), ("c".into(), false)]
+        );
+        // The deleted key is free again.
+        store
+            .insert(&d, rec(json!({"Id":"d","Key__c":"ABC"})))
+            .unwrap();
         assert_eq!(
             store.update(&d, "a", &Record::new()),
             Err(UpdateError::NotFound)

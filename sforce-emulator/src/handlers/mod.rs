@@ -1,8 +1,10 @@
-//! HTTP handlers, one module per concern: service metadata, record CRUD, upsert by external ID.
+//! HTTP handlers, one module per concern: service metadata, record CRUD, upsert by external ID,
+//! SOQL queries.
 
 pub(crate) mod collections;
 pub(crate) mod composite;
 pub(crate) mod meta;
+pub(crate) mod query;
 pub(crate) mod records;
 pub(crate) mod upsert;
 
