@@ -241,15 +241,17 @@ impl Store {
     /// Every record, live or deleted (`true`), in creation order.
     pub(crate) fn all_with_deleted(&self, describe: &SObjectDescribe) -> Vec<(Record, bool)> {
         self.with_table(describe, |t| {
-            let mut all: Vec<(Record, bool)> = t
+            let mut all: Vec<(&String, &Record, bool)> = t
                 .records
-                .values()
-                .map(|r| (r.clone(), false))
-                .chain(t.deleted.values().map(|r| (r.clone(), true)))
+                .iter()
+                .map(|(id, r)| (id, r, false))
+                .chain(t.deleted.iter().map(|(id, r)| (id, r, true)))
                 .collect();
             // Ids sort in creation order within a table.
-            all.sort_by(|(a, _), (b, _)| record_id(a).cmp(&record_id(b)));
-            all
+            all.sort_by_key(|(id, _, _)| *id);
+            all.into_iter()
+                .map(|(_, r, deleted)| (r.clone(), deleted))
+                .collect()
         })
     }
 
