@@ -127,7 +127,9 @@ fn fiscal_as_calendar(name: &str) -> &str {
 /// the store keeps it (`2021-07-20T10:00:00.000+0000`).
 pub(crate) fn parse_datetime(raw: &str) -> Option<time::OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
-    let fixed = match raw.len().checked_sub(5).map(|i| raw.split_at(i)) {
+    // `+0000` → `+00:00` (RFC 3339 wants the colon).
+    let split = raw.len().checked_sub(5).filter(|i| raw.is_char_boundary(*i));
+    let fixed = match split.map(|i| raw.split_at(i)) {
         Some((head, zone))
             if (zone.starts_with('+') || zone.starts_with('-'))
                 && zone[1..].bytes().all(|b| b.is_ascii_digit()) =>
@@ -315,6 +317,16 @@ mod tests {
         for (name, n, start, end) in cases {
             assert_eq!(range(name, *n, today), (*start, *end), "{name}:{n:?}");
         }
+    }
+
+    #[test]
+    fn datetimes_as_written_and_as_stored() {
+        let t = parse_datetime("2021-07-20T12:00:00.000+0200").unwrap();
+        assert_eq!(t, parse_datetime("2021-07-20T10:00:00Z").unwrap());
+        assert_eq!(t, parse_datetime("2021-07-20T06:00:00-04:00").unwrap());
+        assert!(parse_datetime("2021-07-20").is_none());
+        assert!(parse_datetime("ünï").is_none());
+        assert!(parse_datetime("2021-07-20T10:00:00ü+0200").is_none());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod common;
 
 mod basic;
+mod dates;
 mod errors;
 mod literals;
 mod pagination;
