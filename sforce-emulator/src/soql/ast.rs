@@ -76,6 +76,12 @@ pub(crate) enum Condition {
         negated: bool,
         values: Vec<Literal>,
     },
+    /// `field INCLUDES ('a;b', 'c')` (`negated`: EXCLUDES), on multi-select picklists.
+    Includes {
+        field: Path,
+        negated: bool,
+        values: Vec<Literal>,
+    },
 }
 
 /// A comparison operator.

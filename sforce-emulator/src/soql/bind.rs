@@ -253,6 +253,33 @@ impl Binder<'_> {
                     },
                 )
             }
+            Condition::Includes {
+                field,
+                negated,
+                values,
+            } => {
+                let f = self.field(object, field)?;
+                if f.kind != Kind::MultiText {
+                    return Err(QueryError::filter_operator(
+                        field.at(),
+                        "includes or excludes operator only valid on multipicklist field",
+                    ));
+                }
+                let sets = values
+                    .iter()
+                    .map(|v| match &v.value {
+                        LiteralValue::Str(raw) => Ok(multi(&strings::value(raw))),
+                        _ => Err(wrong_type(v, &f, "string")),
+                    })
+                    .collect::<Result<_, _>>()?;
+                Filter::Test(
+                    f,
+                    Test::Includes {
+                        negated: *negated,
+                        sets,
+                    },
+                )
+            }
         })
     }
 

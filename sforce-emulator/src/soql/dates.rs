@@ -128,7 +128,10 @@ fn fiscal_as_calendar(name: &str) -> &str {
 pub(crate) fn parse_datetime(raw: &str) -> Option<time::OffsetDateTime> {
     use time::format_description::well_known::Rfc3339;
     // `+0000` → `+00:00` (RFC 3339 wants the colon).
-    let split = raw.len().checked_sub(5).filter(|i| raw.is_char_boundary(*i));
+    let split = raw
+        .len()
+        .checked_sub(5)
+        .filter(|i| raw.is_char_boundary(*i));
     let fixed = match split.map(|i| raw.split_at(i)) {
         Some((head, zone))
             if (zone.starts_with('+') || zone.starts_with('-'))

@@ -203,6 +203,14 @@ pub(crate) fn passes(state: &State, object: &SObjectDescribe, row: &Row, filter:
                     Value::String(s) => like_matches(pattern, s),
                     _ => false,
                 },
+                Test::Includes { negated, sets } => {
+                    let have = match scalar(Kind::MultiText, &raw) {
+                        Some(Scalar::MultiText(values)) => values,
+                        _ => Vec::new(),
+                    };
+                    let found = sets.iter().any(|set| set.iter().all(|v| have.contains(v)));
+                    found != *negated
+                }
                 Test::In { negated, values } => {
                     let s = scalar(field.kind, &raw);
                     let found = values.iter().any(|v| holds(s.as_ref(), CompareOp::Eq, v));

@@ -9,7 +9,8 @@
 //!   (`What.Type`, `What.Name`, `Who.Id`, ...), child subqueries on the parent describe's
 //!   `childRelationships` (`SELECT Id, (SELECT Id FROM Tasks WHERE ... ORDER BY ... LIMIT n)
 //!   FROM Account`), a field qualified by the object's own name (`Task.Subject`).
-//! - `WHERE` with `= != <> < <= > >=`, `LIKE` (`%`, `_`, `\%`, `\_`), `IN`, `NOT IN`, `AND`,
+//! - `WHERE` with `= != <> < <= > >=`, `LIKE` (`%`, `_`, `\%`, `\_`), `IN`, `NOT IN`,
+//!   `INCLUDES`/`EXCLUDES` (multi-select picklists; `=` compares them as sets), `AND`,
 //!   `OR` (mixing them needs parentheses, as in Salesforce), `NOT`, parentheses; literals
 //!   `null`, `true`/`false`, numbers, quoted strings with every SOQL escape, dates
 //!   (`2021-07-20`), datetimes (`2021-07-20T10:00:00Z`, fraction and `±hh:mm` allowed) and the
@@ -28,7 +29,7 @@
 //!
 //! Aggregate functions other than `COUNT()` (`COUNT(Id)`, `SUM`, ...), `GROUP BY`, `HAVING`,
 //! `TYPEOF`, `WITH` (security enforced, data category), `FOR VIEW/REFERENCE/UPDATE`,
-//! `USING SCOPE`, `INCLUDES`/`EXCLUDES`, semi-join and anti-join subqueries (`Id IN (SELECT
+//! `USING SCOPE`, semi-join and anti-join subqueries (`Id IN (SELECT
 //! ...)`), field aliases, `FIELDS(ALL)`, bind variables, `convertCurrency()`, `toLabel()`,
 //! `FORMAT()`, date functions (`CALENDAR_YEAR(...)`), and nested child subqueries.
 //!

@@ -10,6 +10,7 @@
 //! condition = unary (AND unary)* | unary (OR unary)*     -- mixing needs parentheses
 //! unary     = NOT unary | "(" condition ")" | path op literal | path LIKE literal
 //!           | path [NOT] IN "(" literal ("," literal)* ")"
+//!           | path (INCLUDES | EXCLUDES) "(" literal ("," literal)* ")"
 //! literal   = 'string' | number | date | datetime | TRUE | FALSE | NULL
 //!           | DATE_LITERAL | DATE_LITERAL ":" n
 //! key       = path [ASC | DESC] [NULLS (FIRST | LAST)]
@@ -271,25 +272,30 @@ fn unary(input: &mut Tokens<'_, '_>) -> PResult<Condition> {
         let pattern = cut_err(literal).parse_next(input)?;
         return Ok(Condition::Like { field, pattern });
     }
-    let negated = opt(keyword("NOT")).parse_next(input)?.is_some();
-    if !negated
-        && peek_is(input, |t| {
-            t.is_keyword("INCLUDES") || t.is_keyword("EXCLUDES")
-        })
-    {
-        let t = input.peek_token().expect("peeked");
-        return fail(QueryError::malformed(
-            t.at,
-            format!(
-                "the sforce emulator does not support {}",
-                t.raw.to_uppercase()
-            ),
-        ));
+    for (word, negated) in [("INCLUDES", false), ("EXCLUDES", true)] {
+        if opt(keyword(word)).parse_next(input)?.is_some() {
+            let values = cut_err(parenthesized_literals).parse_next(input)?;
+            return Ok(Condition::Includes {
+                field,
+                negated,
+                values,
+            });
+        }
     }
+    let negated = opt(keyword("NOT")).parse_next(input)?.is_some();
     cut_err(keyword("IN")).parse_next(input)?;
-    cut_err(token(Kind::LParen)).parse_next(input)?;
-    if peek_is(input, |t| t.is_keyword("SELECT")) {
-        let t = input.peek_token().expect("peeked");
+    let values = cut_err(parenthesized_literals).parse_next(input)?;
+    Ok(Condition::In {
+        field,
+        negated,
+        values,
+    })
+}
+
+/// `( literal, ... )`; a subquery there is named as unsupported.
+fn parenthesized_literals(input: &mut Tokens<'_, '_>) -> PResult<Vec<Literal>> {
+    token(Kind::LParen).parse_next(input)?;
+    if let Some(t) = input.peek_token().filter(|t| t.is_keyword("SELECT")) {
         return fail(QueryError::malformed(
             t.at,
             "the sforce emulator does not support semi-join subqueries",
@@ -297,11 +303,7 @@ fn unary(input: &mut Tokens<'_, '_>) -> PResult<Condition> {
     }
     let values = cut_err(list(Kind::Comma, literal)).parse_next(input)?;
     cut_err(token(Kind::RParen)).parse_next(input)?;
-    Ok(Condition::In {
-        field,
-        negated,
-        values,
-    })
+    Ok(values)
 }
 
 fn literal(input: &mut Tokens<'_, '_>) -> PResult<Literal> {

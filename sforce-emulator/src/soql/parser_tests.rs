@@ -190,7 +190,6 @@ fn unsupported_features_are_named() {
             "SELECT Id FROM Account WHERE Id IN (SELECT WhatId FROM Task)",
             "semi-join",
         ),
-        ("SELECT Id FROM Task WHERE A INCLUDES ('x')", "INCLUDES"),
     ] {
         let e = err(text);
         assert_eq!(e.code, "MALFORMED_QUERY");
@@ -213,4 +212,25 @@ fn bad_date_literal_argument() {
     assert!(e.message.contains("Invalid date literal"), "{}", e.message);
     let e = err("SELECT Id FROM Task WHERE ActivityDate = 2021-13-45");
     assert_eq!((e.code, e.at), ("MALFORMED_QUERY", Some(41)));
+}
+
+#[test]
+fn includes_and_excludes() {
+    let q =
+        parse("SELECT Id FROM X WHERE Tags__c INCLUDES ('a;b', 'c') AND Tags__c EXCLUDES ('d')")
+            .unwrap();
+    let Some(Condition::And(parts)) = q.filter else {
+        panic!()
+    };
+    assert!(
+        matches!(&parts[0], Condition::Includes { negated: false, values, .. } if values.len() == 2)
+    );
+    assert!(matches!(
+        &parts[1],
+        Condition::Includes { negated: true, .. }
+    ));
+    assert_eq!(
+        err("SELECT Id FROM X WHERE T INCLUDES 'a'").message,
+        "unexpected token: ''a''"
+    );
 }

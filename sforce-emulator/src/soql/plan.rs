@@ -165,7 +165,15 @@ pub(crate) enum Filter {
 pub(crate) enum Test {
     Compare(CompareOp, Operand),
     Like(Vec<LikePart>),
-    In { negated: bool, values: Vec<Operand> },
+    In {
+        negated: bool,
+        values: Vec<Operand>,
+    },
+    /// INCLUDES (EXCLUDES when `negated`): one of the sets is a subset of the field's values.
+    Includes {
+        negated: bool,
+        sets: Vec<Vec<String>>,
+    },
 }
 
 /// A literal typed for the field it is compared with.

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::common::{Api, emulator};
-use super::{column, insert, query};
+use super::{column, fixture_emulator, insert, query, query_error};
 
 /// Values a caller might pass that must stay values: quotes, backslashes, escapes spelled out,
 /// wildcards, control characters, non-ASCII.
@@ -283,4 +283,39 @@ async fn dates_datetimes_and_ids() {
         let body = query(&api, &format!("SELECT Subject FROM Task WHERE {condition}")).await;
         assert_eq!(column(&body, "Subject"), [json!("a")], "{condition}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_select_picklists_compare_as_sets() {
+    let emu = fixture_emulator().await;
+    let api = Api::new(&emu);
+    for (name, tags) in [
+        ("rg", json!("Red;Green")),
+        ("b", json!("Blue")),
+        ("gbr", json!("Green;Blue;Red")),
+        ("none", Value::Null),
+    ] {
+        insert(&emu, "Invoice__c", json!({"Name": name, "Tags__c": tags}));
+    }
+    for (condition, expected) in [
+        ("Tags__c INCLUDES ('red')", &["rg", "gbr"][..]),
+        ("Tags__c INCLUDES ('Red;Blue')", &["gbr"]),
+        ("Tags__c INCLUDES ('Red;Blue', 'blue')", &["b", "gbr"]),
+        ("Tags__c EXCLUDES ('Red')", &["b", "none"]),
+        ("Tags__c EXCLUDES ('Red;Blue')", &["rg", "b", "none"]),
+        ("Tags__c = 'green;RED'", &["rg"]),
+        ("Tags__c != 'Blue'", &["rg", "gbr", "none"]),
+        ("Tags__c = null", &["none"]),
+    ] {
+        let body = query(
+            &api,
+            &format!("SELECT Name FROM Invoice__c WHERE {condition}"),
+        )
+        .await;
+        let expected: Vec<Value> = expected.iter().map(|s| json!(s)).collect();
+        assert_eq!(column(&body, "Name"), expected, "{condition}");
+    }
+    let (code, message) =
+        query_error(&api, "SELECT Id FROM Invoice__c WHERE Name INCLUDES ('x')").await;
+    assert_eq!(code, "INVALID_QUERY_FILTER_OPERATOR", "{message}");
 }

@@ -59,6 +59,19 @@ pub fn column(body: &Value, field: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The built-in Task and Account plus `Invoice__c` (→ Account as `Customer__r`, children
+/// `Lines__r`, multi-select `Tags__c`) and `Line__c` (→ Invoice__c as `Invoice__r`).
+pub async fn fixture_emulator() -> Emulator {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/query/fixtures");
+    Emulator::builder()
+        .commit_latency(std::time::Duration::ZERO)
+        .describe_file(format!("{fixtures}/Invoice__c.json"))
+        .describe_file(format!("{fixtures}/Line__c.json"))
+        .start()
+        .await
+        .unwrap()
+}
+
 /// Stores a record (test setup); its Id.
 pub fn insert(emu: &Emulator, sobject: &str, fields: Value) -> String {
     let map: Map<String, Value> = fields.as_object().expect("an object").clone();

@@ -1,23 +1,9 @@
 //! Parent paths (single-target and polymorphic, several levels) and child subqueries.
 
 use serde_json::json;
-use sforce_emulator::Emulator;
 
 use super::common::Api;
-use super::{column, insert, query, query_error};
-
-/// The built-in Task and Account plus `Invoice__c` (→ Account as `Customer__r`, children
-/// `Lines__r`) and `Line__c` (→ Invoice__c as `Invoice__r`).
-async fn emulator() -> Emulator {
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/query/fixtures");
-    Emulator::builder()
-        .commit_latency(std::time::Duration::ZERO)
-        .describe_file(format!("{fixtures}/Invoice__c.json"))
-        .describe_file(format!("{fixtures}/Line__c.json"))
-        .start()
-        .await
-        .unwrap()
-}
+use super::{column, fixture_emulator as emulator, insert, query, query_error};
 
 fn url(sobject: &str, id: &str) -> String {
     format!("/services/data/v62.0/sobjects/{sobject}/{id}")
