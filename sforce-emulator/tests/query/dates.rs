@@ -26,9 +26,12 @@ fn quarter_index(d: Date) -> i64 {
     month_index(d).div_euclid(3)
 }
 
+/// Whether a day (first) is covered when today is the second.
+type Covers = Box<dyn Fn(Date, Date) -> bool>;
+
 /// `(literal, predicate on a day given today)` for every literal form.
-fn literals() -> Vec<(String, Box<dyn Fn(Date, Date) -> bool>)> {
-    let mut all: Vec<(String, Box<dyn Fn(Date, Date) -> bool>)> = vec![
+fn literals() -> Vec<(String, Covers)> {
+    let mut all: Vec<(String, Covers)> = vec![
         ("TODAY".into(), Box::new(|d, t| d == t)),
         ("YESTERDAY".into(), Box::new(|d, t| d == t - Duration::DAY)),
         ("TOMORROW".into(), Box::new(|d, t| d == t + Duration::DAY)),
