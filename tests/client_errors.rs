@@ -1,8 +1,9 @@
 //! Every error the emulator emits, received over real HTTP and parsed into the typed error;
 //! transport, timeout and decode failures as their own variants.
 //!
-//! Tests that inject a failure into an upsert use `upsert_raw` (one request, no retry), so the
-//! error reaches the caller exactly as the server sent it.
+//! Tests that inject a failure into an upsert use `upsert_raw` (one request, no retry), and
+//! the others a client whose retry policy is disabled, so the error reaches the caller
+//! exactly as the server sent it (retries are tested in `tests/retry.rs`).
 
 mod support;
 
@@ -10,7 +11,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use sforce::Id;
-use sforce::client::{Client, Method, UpsertKey};
+use sforce::client::{Client, Method, RetryPolicy, UpsertKey};
 use sforce::error::{Chain, Error, ErrorCode, ExecutorFailure, RetryClass};
 use sforce_emulator::{Emulator, Failure};
 use support::{client, client_builder, emulator, emulator_with_latency};
@@ -54,8 +55,16 @@ async fn failed_upsert(client: &Client, value: &str) -> Error {
 async fn failed_describe_global(failure: Failure) -> (Emulator, Error) {
     let emu = emulator().await;
     emu.fail_next(failure);
-    let err = client(&emu).describe_global().await.unwrap_err();
+    let err = no_retry(&emu).describe_global().await.unwrap_err();
     (emu, err)
+}
+
+/// A client that sends every request once.
+fn no_retry(emu: &Emulator) -> Client {
+    client_builder(emu)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client")
 }
 
 #[tokio::test]

@@ -207,7 +207,10 @@ async fn race_retry_is_bounded_then_surfaces_duplicate_value_and_other_fields_ar
     let retry = RetryPolicy::new()
         .max_attempts(3)
         .initial_backoff(Duration::from_millis(5));
-    let client = client_with(&emu, WritePolicy::new().retry(retry));
+    let client = client_builder(&emu)
+        .retry_policy(retry)
+        .build()
+        .expect("client");
 
     // A DUPLICATE_VALUE on the key's own field that never clears: 3 attempts, then the error.
     emu.fail_next(
@@ -238,7 +241,10 @@ async fn race_retry_is_bounded_then_surfaces_duplicate_value_and_other_fields_ar
     assert_eq!(client.write_stats().duplicate_retries, 2);
 
     // Retry disabled: the race's DUPLICATE_VALUE surfaces on the first attempt.
-    let none = client_with(&emu, WritePolicy::new().retry(RetryPolicy::disabled()));
+    let none = client_builder(&emu)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
     emu.fail_next(duplicate_on("uuid__c").for_path_containing("uuid__c/once"));
     let key = UpsertKey::new("Task", "uuid__c", "once");
     let err = none

@@ -35,7 +35,7 @@ use crate::auth::AuthError;
 pub use crate::executor::ExecutorFailure;
 use crate::types::Id;
 
-pub(crate) use excerpt::excerpt;
+pub(crate) use excerpt::{bounded, excerpt};
 
 pub use code::ErrorCode;
 pub use duplicate::DuplicateValue;

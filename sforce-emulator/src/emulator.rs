@@ -281,6 +281,17 @@ impl Emulator {
         self.state.in_flight.reset();
     }
 
+    /// The most requests (of any kind) ever handled at once: what a client's limit on requests
+    /// in flight keeps low.
+    pub fn max_requests_in_flight(&self) -> usize {
+        self.state.concurrency.max()
+    }
+
+    /// Reset [`Emulator::max_requests_in_flight`] to the number in flight now.
+    pub fn reset_max_requests_in_flight(&self) {
+        self.state.concurrency.reset();
+    }
+
     /// Inject a failure for upcoming requests (queued after earlier ones; the first matching
     /// failure applies).
     pub fn fail_next(&self, failure: Failure) {

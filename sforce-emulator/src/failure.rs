@@ -50,6 +50,8 @@ pub struct Failure {
     pub times: usize,
     /// Process the request first, then replace the answer.
     pub after_processing: bool,
+    /// Headers added to an injected answer (e.g. `Retry-After`).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Failure {
@@ -60,6 +62,7 @@ impl Failure {
             path_contains: None,
             times: 1,
             after_processing: false,
+            headers: Vec::new(),
         }
     }
 
@@ -133,6 +136,23 @@ impl Failure {
         self
     }
 
+    /// Adds a header to the injected answer, e.g. `("Retry-After", "1")`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// 403 `REQUEST_LIMIT_EXCEEDED` for the concurrent-request limit (not the daily quota),
+    /// with `Retry-After: <seconds>`.
+    pub fn concurrent_limit_exceeded(retry_after_seconds: u64) -> Self {
+        Self::status(403)
+            .body(json!([{
+                "message": "ConcurrentPerOrgLongTxn Limit exceeded.",
+                "errorCode": "REQUEST_LIMIT_EXCEEDED"
+            }]))
+            .header("Retry-After", retry_after_seconds.to_string())
+    }
+
     /// Only requests whose path contains `fragment` (compared with the raw path and with the
     /// percent-decoded path).
     pub fn for_path_containing(mut self, fragment: impl Into<String>) -> Self {
@@ -191,17 +211,17 @@ impl Failures {
         raw_path: &str,
         decoded_path: &str,
         after: bool,
-    ) -> Option<FailureAction> {
+    ) -> Option<(FailureAction, Vec<(String, String)>)> {
         let mut queue = self.lock();
         let at = queue
             .iter()
             .position(|f| f.matches(method, raw_path, decoded_path, after))?;
         queue[at].times -= 1;
-        let action = queue[at].action.clone();
+        let taken = (queue[at].action.clone(), queue[at].headers.clone());
         if queue[at].times == 0 {
             queue.remove(at);
         }
-        Some(action)
+        Some(taken)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Failure>> {

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 /// One request the emulator answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,5 +99,37 @@ impl Drop for InFlightGuard<'_> {
                 inner.current.remove(&self.key);
             }
         }
+    }
+}
+
+/// Counts requests of any kind being handled at once, and the highest count seen.
+#[derive(Debug, Default)]
+pub(crate) struct Concurrency {
+    current: AtomicUsize,
+    max: AtomicUsize,
+}
+
+/// One request being handled; leaves the count when dropped.
+pub(crate) struct ConcurrencyGuard<'a>(&'a Concurrency);
+
+impl Concurrency {
+    pub(crate) fn enter(&self) -> ConcurrencyGuard<'_> {
+        let now = self.current.fetch_add(1, Relaxed) + 1;
+        self.max.fetch_max(now, Relaxed);
+        ConcurrencyGuard(self)
+    }
+
+    pub(crate) fn max(&self) -> usize {
+        self.max.load(Relaxed)
+    }
+
+    pub(crate) fn reset(&self) {
+        self.max.store(self.current.load(Relaxed), Relaxed);
+    }
+}
+
+impl Drop for ConcurrencyGuard<'_> {
+    fn drop(&mut self) {
+        self.0.current.fetch_sub(1, Relaxed);
     }
 }

@@ -159,24 +159,16 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
         body: body_text,
     };
 
+    let _handling = state.concurrency.enter();
+    // A request refused by an injected failure was not processed: an after-processing
+    // failure must wait for a request that was.
     let response = match state.failures.take(&method, &path, &decoded, false) {
-        Some(FailureAction::Delay(delay)) => {
+        Some((FailureAction::Delay(delay), _)) => {
             tokio::time::sleep(delay).await;
-            Some(next.run(req).await)
+            process_then_fail(&state, next.run(req).await, &method, &path, &decoded).await
         }
-        Some(action) => failure_response(action),
-        None => Some(next.run(req).await),
-    };
-    let response = match (
-        response,
-        state.failures.take(&method, &path, &decoded, true),
-    ) {
-        (Some(response), Some(FailureAction::Delay(delay))) => {
-            tokio::time::sleep(delay).await;
-            Some(response)
-        }
-        (Some(_), Some(action)) => failure_response(action),
-        (response, _) => response,
+        Some((action, headers)) => failure_response(action, headers),
+        None => process_then_fail(&state, next.run(req).await, &method, &path, &decoded).await,
     };
     let Some(mut response) = response else {
         tracing::debug!(%method, %path, "sforce-emulator: dropping connection (injected)");
@@ -198,12 +190,40 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
     response
 }
 
+/// A processed request's response, unless an after-processing failure replaces it
+/// (`None` = drop the connection).
+async fn process_then_fail(
+    state: &Shared,
+    response: Response,
+    method: &str,
+    path: &str,
+    decoded: &str,
+) -> Option<Response> {
+    match state.failures.take(method, path, decoded, true) {
+        Some((FailureAction::Delay(delay), _)) => {
+            tokio::time::sleep(delay).await;
+            Some(response)
+        }
+        Some((action, headers)) => failure_response(action, headers),
+        None => Some(response),
+    }
+}
+
 /// The response of an injected failure; `None` = drop the connection.
-fn failure_response(action: FailureAction) -> Option<Response> {
+fn failure_response(action: FailureAction, headers: Vec<(String, String)>) -> Option<Response> {
     match action {
         FailureAction::Respond { status, body } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            Some((status, axum::Json(body)).into_response())
+            let mut response = (status, axum::Json(body)).into_response();
+            for (name, value) in headers {
+                if let (Ok(name), Ok(value)) = (
+                    axum::http::HeaderName::from_bytes(name.as_bytes()),
+                    HeaderValue::from_str(&value),
+                ) {
+                    response.headers_mut().append(name, value);
+                }
+            }
+            Some(response)
         }
         FailureAction::DropConnection => None,
         FailureAction::Delay(_) => unreachable!("delays are applied by `observe`"),

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::failure::Failures;
 use crate::ids::IdGenerator;
-use crate::observe::{InFlight, RequestLog};
+use crate::observe::{Concurrency, InFlight, RequestLog};
 use crate::schema::Schema;
 use crate::store::Store;
 use crate::tokens::Tokens;
@@ -23,6 +23,8 @@ pub(crate) struct State {
     pub(crate) tokens: Tokens,
     pub(crate) log: RequestLog,
     pub(crate) in_flight: InFlight,
+    /// Requests of any kind being handled at once.
+    pub(crate) concurrency: Concurrency,
     pub(crate) failures: Failures,
     /// Open SOQL query cursors (`nextRecordsUrl`).
     pub(crate) cursors: crate::soql::cursor::Cursors,
@@ -53,6 +55,7 @@ impl State {
             tokens: Tokens::default(),
             log: RequestLog::default(),
             in_flight: InFlight::default(),
+            concurrency: Concurrency::default(),
             failures: Failures::default(),
             cursors: Default::default(),
             oauth: Default::default(),

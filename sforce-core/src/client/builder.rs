@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use url::{Host, Url};
 
-use super::{Client, Inner, WritePolicy};
+use super::pipeline::{DEFAULT_MAX_IN_FLIGHT, Pipeline};
+use super::{Client, Inner, RetryBudget, RetryPolicy, WritePolicy};
 use crate::auth::{
     DEFAULT_FAILURE_COOLDOWN, DEFAULT_REFRESH_MARGIN, Secret, Session, StaticToken, TokenProvider,
 };
@@ -46,6 +47,9 @@ pub struct ClientBuilder {
     write_policy: WritePolicy,
     refresh_margin: Duration,
     failure_cooldown: Duration,
+    max_in_flight: usize,
+    retry_policy: RetryPolicy,
+    retry_budget: RetryBudget,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -67,6 +71,9 @@ impl fmt::Debug for ClientBuilder {
             .field("write_policy", &self.write_policy)
             .field("refresh_margin", &self.refresh_margin)
             .field("failure_cooldown", &self.failure_cooldown)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("retry_policy", &self.retry_policy)
+            .field("retry_budget", &self.retry_budget)
             .finish()
     }
 }
@@ -84,6 +91,9 @@ impl Default for ClientBuilder {
             write_policy: WritePolicy::default(),
             refresh_margin: DEFAULT_REFRESH_MARGIN,
             failure_cooldown: DEFAULT_FAILURE_COOLDOWN,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
+            retry_policy: RetryPolicy::default(),
+            retry_budget: RetryBudget::default(),
         }
     }
 }
@@ -180,9 +190,9 @@ impl ClientBuilder {
         self
     }
 
-    /// How [`Client::upsert`] coalesces writes to one record and retries cross-process races
-    /// (see [`WritePolicy`]). Default: merge waiting writes, retry races with
-    /// [`RetryPolicy::default`](super::RetryPolicy::default).
+    /// How [`Client::upsert`] coalesces writes to one record (see [`WritePolicy`]). Default:
+    /// merge waiting writes, at most
+    /// [`DEFAULT_MAX_MERGED_WRITES`](crate::executor::DEFAULT_MAX_MERGED_WRITES) per request.
     pub fn write_policy(mut self, policy: WritePolicy) -> Self {
         self.write_policy = policy;
         self
@@ -202,6 +212,30 @@ impl ClientBuilder {
     /// [`SessionBuilder::failure_cooldown`](crate::auth::SessionBuilder::failure_cooldown).
     pub fn failure_cooldown(mut self, cooldown: Duration) -> Self {
         self.failure_cooldown = cooldown;
+        self
+    }
+
+    /// The most requests this client and its clones send at once (at least 1). Default
+    /// [`DEFAULT_MAX_IN_FLIGHT`] (64). Further requests wait, first come first served, and
+    /// upserts waiting for their turn keep merging with later writes to the same record, so a
+    /// flood of writes becomes fewer, larger requests rather than errors. The connection pool
+    /// keeps at most this many idle connections, so the limit also bounds open connections.
+    pub fn max_in_flight(mut self, limit: usize) -> Self {
+        self.max_in_flight = limit.max(1);
+        self
+    }
+
+    /// How requests are retried after transient failures (see [`RetryPolicy`]; default
+    /// [`RetryPolicy::default`]). [`RetryPolicy::disabled`] sends every request once.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry_policy = policy;
+        self
+    }
+
+    /// The retry budget shared by this client and its clones (see [`RetryBudget`]; default
+    /// [`RetryBudget::default`]).
+    pub fn retry_budget(mut self, budget: RetryBudget) -> Self {
+        self.retry_budget = budget;
         self
     }
 
@@ -233,11 +267,15 @@ impl ClientBuilder {
             .user_agent(self.user_agent.clone())
             // The REST API does not redirect; never carry the token elsewhere.
             .redirect(reqwest::redirect::Policy::none())
+            // Requests in flight are bounded by the pipeline's limit; idle connections too.
+            .pool_max_idle_per_host(self.max_in_flight)
             .build()
             .map_err(|err| ConfigError::HttpClient {
                 message: err.to_string(),
             })?;
-        let writes = super::write::Writes::new(&self.write_policy, &api_version);
+        let pipeline = Pipeline::new(self.max_in_flight, self.retry_policy, self.retry_budget);
+        let writes =
+            super::write::Writes::new(&self.write_policy, &api_version, pipeline.limiter());
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
@@ -250,6 +288,7 @@ impl ClientBuilder {
                     .build(),
                 discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
+                pipeline,
                 writes,
             }),
         })

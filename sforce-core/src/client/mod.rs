@@ -17,8 +17,10 @@
 
 mod builder;
 mod describe;
+mod key;
 mod limits;
 pub mod path;
+mod pipeline;
 mod raw;
 mod request;
 mod sobjects;
@@ -29,12 +31,14 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 pub use builder::{ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use key::UpsertKey;
 pub use limits::{ApiUsage, PerAppUsage};
+pub use pipeline::{DEFAULT_MAX_IN_FLIGHT, RequestStats, RetryBudget, RetryPolicy, RetryReason};
 pub use raw::{RawRequest, RawResponse};
 pub use reqwest::Method;
 pub use sobjects::CreateOutcome;
-pub use upsert::{UpsertKey, UpsertOutcome};
-pub use write::{RetryPolicy, WritePolicy, WriteStats};
+pub use upsert::UpsertOutcome;
+pub use write::{WritePolicy, WriteStats};
 
 use crate::auth::Session;
 use crate::error::Result;
@@ -68,6 +72,8 @@ struct Inner {
     user_agent: String,
     session: Session,
     api_usage: Mutex<Option<ApiUsage>>,
+    /// The request pipeline every request goes through (limit, retry policy, budget, stats).
+    pipeline: pipeline::Pipeline,
     /// The write executor behind [`Client::upsert`] (see `write.rs`).
     writes: write::Writes,
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Client;
+use super::pipeline::Resend;
 use super::request::{Call, Response};
 use crate::error::{Error, RequestContext, Result};
 
@@ -71,10 +72,28 @@ impl RawRequest {
         self
     }
 
+    /// Declares whether sending the request twice has the effect of sending it once, so that
+    /// the client may retry it after transient failures (lost connection, timeout, 502/503/504,
+    /// `UNABLE_TO_LOCK_ROW`). Default: by method, idempotent for GET, HEAD, PUT, DELETE and
+    /// OPTIONS, not for POST and PATCH. Retry nothing with `false` on a GET you want sent once.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.call = self.call.map(|call| {
+            call.resend(if idempotent {
+                Resend::Idempotent
+            } else {
+                Resend::NotIdempotent
+            })
+        });
+        self
+    }
+
     /// Sends the request. A 2xx response is returned as is; any other status becomes the typed
     /// [`Error`](crate::error::Error) (API error, multiple matches, HTTP error), exactly as for
-    /// the typed operations. Authentication, session refresh, `Sforce-Limit-Info` tracking and
-    /// tracing apply. The request is sent once (no retry other than after a session refresh).
+    /// the typed operations. It goes through the client's request pipeline like every
+    /// request: the limit on requests in flight, authentication and session refresh,
+    /// `Sforce-Limit-Info` tracking, tracing, and retries when it is
+    /// [idempotent](Self::idempotent) (a non-idempotent request is retried only when nothing
+    /// was sent).
     pub async fn send(self) -> Result<RawResponse> {
         let call = self.call?;
         let response = self.client.execute_ok(&call).await?;

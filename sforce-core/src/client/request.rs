@@ -1,5 +1,6 @@
-//! The request pipeline: bearer token, send, `Sforce-Limit-Info`, tracing, one retry after a
-//! session refresh, and classification of error responses into [`Error`].
+//! One attempt of a request: bearer token, send, `Sforce-Limit-Info`, tracing, one resend
+//! after a session refresh, and classification of error responses into [`Error`]. The
+//! pipeline around attempts (limit, retries) is in `pipeline`.
 
 use std::time::Instant;
 
@@ -10,6 +11,7 @@ use tracing::Instrument;
 
 use super::builder::check_instance_url;
 use super::limits::ApiUsage;
+use super::pipeline::{Resend, parse_retry_after};
 use super::{Client, lock};
 use crate::auth::AccessToken;
 use crate::error::{ApiErrorItem, Error, ErrorCode, RequestContext, Result, excerpt};
@@ -26,17 +28,27 @@ pub(crate) struct Call {
     pub(crate) body: Option<(Vec<u8>, String)>,
     /// Extra headers (never `Authorization`).
     pub(crate) headers: HeaderMap,
+    /// Whether the pipeline may send it again after a transient failure.
+    pub(crate) resend: Resend,
 }
 
 impl Call {
     pub(crate) fn new(method: Method, path: String) -> Self {
         Call {
-            method,
             path,
             query: Vec::new(),
             body: None,
             headers: HeaderMap::new(),
+            resend: Resend::for_method(&method),
+            method,
         }
+    }
+
+    /// Sets whether the pipeline may send the call again (default: by method, see
+    /// [`Resend::for_method`]).
+    pub(crate) fn resend(mut self, resend: Resend) -> Self {
+        self.resend = resend;
+        self
     }
 
     pub(crate) fn query(mut self, key: &str, value: impl Into<String>) -> Self {
@@ -59,6 +71,10 @@ pub(crate) struct Response {
     pub(crate) context: RequestContext,
     pub(crate) status: StatusCode,
     pub(crate) body: Vec<u8>,
+    /// The `Retry-After` header, when the server sent one.
+    pub(crate) retry_after: Option<std::time::Duration>,
+    /// Requests the pipeline sent to obtain this response (1 without retries).
+    pub(crate) attempts: u32,
 }
 
 impl Response {
@@ -131,12 +147,12 @@ impl Client {
         format!("/services/data/v{}/{rest}", self.inner.api_version)
     }
 
-    /// Sends a call and returns the response whatever its status.
+    /// One attempt: sends a call and returns the response whatever its status.
     ///
     /// On 401 `INVALID_SESSION_ID`, when the token provider can refresh, the session is asked
     /// for a new token (one fetch shared by all concurrent rejections) and the request is sent
     /// once more with it. With a fixed token the 401 response is returned as is.
-    pub(crate) async fn execute(&self, call: &Call) -> Result<Response> {
+    pub(super) async fn attempt(&self, call: &Call) -> Result<Response> {
         let http = &self.inner.http;
         let session = &self.inner.session;
         let token = session.token(http).await?;
@@ -162,11 +178,6 @@ impl Client {
         Ok(url)
     }
 
-    /// Sends a call and turns any non-2xx status into its typed error.
-    pub(crate) async fn execute_ok(&self, call: &Call) -> Result<Response> {
-        self.execute(call).await?.error_for_status()
-    }
-
     async fn send_once(&self, call: &Call, token: &AccessToken) -> Result<Response> {
         let context = RequestContext::new(call.method.clone(), call.path.clone());
         let span = tracing::info_span!(
@@ -177,6 +188,7 @@ impl Client {
             duration_ms = tracing::field::Empty,
         );
         let started = Instant::now();
+        self.inner.pipeline.counters().sent();
         let result = self
             .send_inner(call, token, context)
             .instrument(span.clone())
@@ -224,6 +236,11 @@ impl Client {
             .await
             .map_err(|err| Error::from_reqwest(context.clone(), err))?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(parse_retry_after);
         if let Some(usage) = response
             .headers()
             .get("Sforce-Limit-Info")
@@ -241,6 +258,8 @@ impl Client {
             context,
             status,
             body,
+            retry_after,
+            attempts: 1,
         })
     }
 }

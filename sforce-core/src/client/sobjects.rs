@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 use super::Client;
 use super::path::{check_name, encode_segment, field_list};
+use super::pipeline::Resend;
 use super::request::Call;
 use crate::error::Result;
 use crate::types::Id;
@@ -31,7 +32,9 @@ struct SaveResult {
 
 impl Client {
     /// Creates a record: `POST /sobjects/{sobject}` with `body` (any `Serialize` producing a
-    /// JSON object of field API names to values).
+    /// JSON object of field API names to values). Not retried after failures that may have
+    /// created the record, unless [`RetryPolicy::retry_creates`](super::RetryPolicy::retry_creates)
+    /// opts in.
     pub async fn create<B: Serialize + ?Sized>(
         &self,
         sobject: &str,
@@ -101,7 +104,8 @@ impl Client {
     }
 
     /// Updates a record by Id: `PATCH /sobjects/{sobject}/{id}` with `body` (only the fields to
-    /// change). Salesforce answers 204.
+    /// change). Salesforce answers 204. Setting fields is idempotent, so the request is retried
+    /// after transient failures (see [`RetryPolicy`](super::RetryPolicy)).
     pub async fn update<B: Serialize + ?Sized>(
         &self,
         sobject: &str,
@@ -113,7 +117,8 @@ impl Client {
             Method::PATCH,
             self.data_path(&format!("sobjects/{sobject}/{id}")),
         )
-        .json(body)?;
+        .json(body)?
+        .resend(Resend::Idempotent);
         self.execute_ok(&call).await?;
         Ok(())
     }

@@ -1,109 +1,18 @@
-//! Upsert by external ID: [`UpsertKey`], [`UpsertOutcome`] and the single-request HTTP upsert.
+//! Upsert by external ID: [`UpsertOutcome`] and the single-request HTTP upsert.
 
-use std::borrow::Cow;
-use std::fmt;
 use std::future::Future;
 
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::Client;
 use super::path::{check_name, encode_segment};
+use super::pipeline::{Permit, Resend};
 use super::request::Call;
+use super::{Client, UpsertKey};
 use crate::error::{Error, Result};
 use crate::sobject::json_kind;
 use crate::types::Id;
-
-/// Identifies the record an upsert writes: sObject, external-ID field and value.
-///
-/// ```
-/// use sforce_core::client::UpsertKey;
-/// let key = UpsertKey::new("Task", "uuid__c", "A22AC4D6").update_only(false);
-/// assert_eq!(key.normalized_value(), "a22ac4d6");
-/// assert_eq!(key.clone().case_sensitive(true).normalized_value(), "A22AC4D6");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct UpsertKey {
-    sobject: String,
-    field: String,
-    value: String,
-    case_sensitive: bool,
-    update_only: bool,
-}
-
-impl UpsertKey {
-    /// A key for `sobject`'s external-ID `field` holding `value` (text; numbers as their
-    /// decimal form). Case-insensitive and create-or-update by default.
-    pub fn new(
-        sobject: impl Into<String>,
-        field: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        UpsertKey {
-            sobject: sobject.into(),
-            field: field.into(),
-            value: value.into(),
-            case_sensitive: false,
-            update_only: false,
-        }
-    }
-
-    /// Declares whether the external-ID field is case-sensitive (Salesforce's default for a
-    /// unique text external ID is case-insensitive). This only affects how sforce compares keys
-    /// ([`UpsertKey::normalized_value`]); Salesforce matches according to the field's definition.
-    pub fn case_sensitive(mut self, case_sensitive: bool) -> Self {
-        self.case_sensitive = case_sensitive;
-        self
-    }
-
-    /// Makes the upsert update-only (`?updateOnly=true`): it never creates a record, and fails
-    /// with `NOT_FOUND` when no record matches.
-    pub fn update_only(mut self, update_only: bool) -> Self {
-        self.update_only = update_only;
-        self
-    }
-
-    /// The sObject API name.
-    pub fn sobject(&self) -> &str {
-        &self.sobject
-    }
-
-    /// The external-ID field API name.
-    pub fn field(&self) -> &str {
-        &self.field
-    }
-
-    /// The external-ID value, as given.
-    pub fn value(&self) -> &str {
-        &self.value
-    }
-
-    /// Whether the field was declared case-sensitive.
-    pub fn is_case_sensitive(&self) -> bool {
-        self.case_sensitive
-    }
-
-    /// Whether the upsert is update-only.
-    pub fn is_update_only(&self) -> bool {
-        self.update_only
-    }
-
-    /// The value as Salesforce compares it: lowercased unless the key is case-sensitive.
-    pub fn normalized_value(&self) -> Cow<'_, str> {
-        if self.case_sensitive {
-            Cow::Borrowed(&self.value)
-        } else {
-            Cow::Owned(self.value.to_lowercase())
-        }
-    }
-}
-
-impl fmt::Display for UpsertKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}={:?}", self.sobject, self.field, self.value)
-    }
-}
 
 /// The result of an upsert.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,13 +25,13 @@ pub struct UpsertOutcome {
 }
 
 impl UpsertOutcome {
-    /// An outcome of one write sent in one request.
-    pub(crate) fn new(id: Id, created: bool) -> Self {
+    /// An outcome of one write, obtained with `attempts` requests.
+    pub(crate) fn new(id: Id, created: bool, attempts: u32) -> Self {
         UpsertOutcome {
             id,
             created,
             merged_writes: 1,
-            attempts: 1,
+            attempts,
         }
     }
 
@@ -142,7 +51,8 @@ impl UpsertOutcome {
         self.merged_writes
     }
 
-    /// How many upsert requests were sent to obtain this outcome (1 without retries).
+    /// How many upsert requests the request pipeline sent to obtain this outcome (1 without
+    /// retries; see [`RetryPolicy`](super::RetryPolicy)).
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
@@ -184,7 +94,7 @@ pub(super) fn upsert_body(
 ) -> Result<Map<String, Value>> {
     let mut out = Map::with_capacity(body.len());
     for (name, value) in body {
-        if name.eq_ignore_ascii_case(&key.field) {
+        if name.eq_ignore_ascii_case(key.field()) {
             if !same_key_value(key, value) {
                 return Err(Error::invalid_input(format!(
                     "the body sets {name} to {value} but the upsert key is {key}"
@@ -205,21 +115,16 @@ pub(super) fn upsert_body(
 
 fn same_key_value(key: &UpsertKey, value: &Value) -> bool {
     let text = match value {
-        Value::String(text) => Cow::Borrowed(text.as_str()),
-        Value::Number(number) => {
-            let as_float = |s: &str| s.parse::<f64>().ok();
-            if let (Some(a), Some(b)) = (number.as_f64(), as_float(&key.value)) {
-                return a == b;
-            }
-            Cow::Owned(number.to_string())
-        }
+        Value::String(text) => text.clone(),
+        Value::Number(number) => number.to_string(),
         _ => return false,
     };
-    if key.case_sensitive {
-        text == key.value
-    } else {
-        text.to_lowercase() == key.value.to_lowercase()
-    }
+    // A number in the body matches a number key whatever its spelling.
+    let number = key.is_number() || value.is_number();
+    let same_key = UpsertKey::new(key.sobject(), key.field(), text)
+        .case_sensitive(key.is_case_sensitive())
+        .number(number);
+    same_key.same_record(&key.clone().number(number))
 }
 
 impl Client {
@@ -262,49 +167,63 @@ impl Client {
     }
 
     /// Upserts with exactly one HTTP request (plus the Id lookup after a 204, see
-    /// [`Client::upsert`]): no coalescing with other writes to the same key, no retry. Two
-    /// concurrent raw upserts of one new key can race: one creates the record, the other fails
-    /// with `DUPLICATE_VALUE` ([`Error::duplicate_value`]).
+    /// [`Client::upsert`]): no coalescing with other writes to the same key, no retry (the
+    /// request still waits for the client's limit on requests in flight). Two concurrent raw
+    /// upserts of one new key can race: one creates the record, the other fails with
+    /// `DUPLICATE_VALUE` ([`Error::duplicate_value`]).
     pub async fn upsert_raw<B: Serialize + ?Sized>(
         &self,
         key: &UpsertKey,
         body: &B,
     ) -> Result<UpsertOutcome> {
         let body = to_object(body)?;
-        self.send_upsert(key, &body).await
+        self.send_upsert(key, &body, Resend::Never, None).await
     }
 
-    /// The single-request HTTP upsert behind [`Client::upsert_raw`] (and the write executor).
+    /// The single HTTP upsert behind [`Client::upsert_raw`] and the write executor, sent
+    /// through the pipeline with `resend` (the executor passes its admission `permit`).
     pub(crate) async fn send_upsert(
         &self,
         key: &UpsertKey,
         body: &Map<String, Value>,
+        resend: Resend,
+        permit: Option<Permit>,
     ) -> Result<UpsertOutcome> {
-        check_name("sObject", &key.sobject)?;
-        check_name("field", &key.field)?;
-        let segment = encode_segment(&key.value)?;
+        check_name("sObject", key.sobject())?;
+        check_name("field", key.field())?;
+        let segment = encode_segment(key.value())?;
         let body = upsert_body(key, body)?;
         let mut call = Call::new(
             Method::PATCH,
-            self.data_path(&format!("sobjects/{}/{}/{segment}", key.sobject, key.field)),
+            self.data_path(&format!(
+                "sobjects/{}/{}/{segment}",
+                key.sobject(),
+                key.field()
+            )),
         )
-        .json(&body)?;
-        if key.update_only {
+        .json(&body)?
+        .resend(resend);
+        if key.is_update_only() {
             call = call.query("updateOnly", "true");
         }
-        let response = self.execute_ok(&call).await?;
+        let response = self
+            .execute_admitted(&call, permit)
+            .await?
+            .error_for_status()?;
+        let attempts = response.attempts;
         match response.status {
             StatusCode::CREATED | StatusCode::OK => {
                 let parsed: UpsertResponse = response.json()?;
                 let created =
                     response.status == StatusCode::CREATED || parsed.created == Some(true);
-                Ok(UpsertOutcome::new(parsed.id, created))
+                Ok(UpsertOutcome::new(parsed.id, created, attempts))
             }
             StatusCode::NO_CONTENT => {
                 // API 45.0 and older: an update answers 204 without a body. Read the Id back.
-                let lookup = self.external_id_get(&key.sobject, &key.field, &key.value, &["Id"])?;
+                let lookup =
+                    self.external_id_get(key.sobject(), key.field(), key.value(), &["Id"])?;
                 let record: IdOnly = self.execute_ok(&lookup).await?.json()?;
-                Ok(UpsertOutcome::new(record.id, false))
+                Ok(UpsertOutcome::new(record.id, false, attempts))
             }
             other => Err(Error::decode(
                 response.context.clone(),

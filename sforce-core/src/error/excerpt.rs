@@ -26,6 +26,14 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     out
 }
 
+/// `text` cut to at most `max` characters, with `…` appended when it was longer.
+pub(crate) fn bounded(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_owned(),
+    }
+}
+
 fn redact_secret_values(text: &str) -> String {
     let mut out = text.to_owned();
     for key in SECRET_KEYS {

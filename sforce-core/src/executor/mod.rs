@@ -75,11 +75,27 @@ pub trait Operation: Send + Sync + 'static {
     /// The error, cloned unchanged to every caller it concerns.
     type Error: Clone + Send + 'static;
 
-    /// Performs one write for `key`.
+    /// What [`Operation::admit`] grants: leave to run one operation (for sforce, a permit of
+    /// the client-wide limit on requests in flight), handed to [`Operation::run`]. Use `()`
+    /// when operations need no leave.
+    type Admission: Send + 'static;
+
+    /// Waits until an operation may start for `key`.
+    ///
+    /// The key's runner calls this BEFORE it takes the key's waiting writes, so writes
+    /// submitted while it waits are merged into the operation that follows: a limit on
+    /// operations in flight turns a flood of writes into fewer, larger operations, never
+    /// into errors. Called once per operation (a replay of a merged operation is admitted
+    /// write by write).
+    fn admit(&self, key: &Self::Key) -> impl Future<Output = Self::Admission> + Send;
+
+    /// Performs one write for `key`, under the leave `admission` (release it when the
+    /// operation no longer needs it).
     fn run(
         &self,
         key: &Self::Key,
         write: Self::Write,
+        admission: Self::Admission,
     ) -> impl Future<Output = Result<Self::Output, Self::Error>> + Send;
 
     /// Whether `error` rejects the write to `key` *for its content* (a validation or field
@@ -94,6 +110,9 @@ pub trait Operation: Send + Sync + 'static {
     /// write (the operation panicked, the runtime shut down, no runtime was available).
     fn executor_error(&self, key: &Self::Key, failure: ExecutorFailure) -> Self::Error;
 }
+
+/// Most writes merged into one operation by default (see [`Executor::with_max_merged`]).
+pub const DEFAULT_MAX_MERGED_WRITES: usize = 200;
 
 /// How waiting writes for one key are turned into operations.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -172,6 +191,8 @@ struct Pending<Op: Operation> {
 struct Shared<Op: Operation> {
     op: Op,
     policy: Policy,
+    /// Most writes folded into one operation.
+    max_merged: usize,
     map: Mutex<KeyMap<Op::Key, Pending<Op>>>,
     counters: Counters,
     /// Runtime captured at construction, used when `submit` is called outside a runtime.
@@ -228,6 +249,11 @@ impl<Op: Operation> Executor<Op> {
             shared: Arc::new(Shared {
                 op,
                 policy,
+                max_merged: if policy == Policy::Serialize {
+                    1
+                } else {
+                    DEFAULT_MAX_MERGED_WRITES
+                },
                 map: Mutex::new(KeyMap::new()),
                 counters: Counters::default(),
                 handle: Handle::try_current().ok(),
@@ -235,6 +261,25 @@ impl<Op: Operation> Executor<Op> {
                 hooks: testing::Hooks::default(),
             }),
         }
+    }
+
+    /// An executor merging at most `max_merged_writes` writes into one operation (at least 1;
+    /// [`Policy::Serialize`] always sends one). Writes beyond the cap wait for the next
+    /// operation, still in order.
+    pub fn with_max_merged(op: Op, policy: Policy, max_merged_writes: usize) -> Self {
+        let executor = Self::with_policy(op, policy);
+        let mut shared = Arc::into_inner(executor.shared).expect("not shared yet");
+        if policy == Policy::Merge {
+            shared.max_merged = max_merged_writes.max(1);
+        }
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// Most writes merged into one operation.
+    pub fn max_merged_writes(&self) -> usize {
+        self.shared.max_merged
     }
 
     /// The operation this executor runs.

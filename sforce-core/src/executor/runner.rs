@@ -1,4 +1,5 @@
-//! The per-key runner task: takes batches from the key map, runs them, publishes outcomes.
+//! The per-key runner task: waits for admission, takes batches from the key map, runs them,
+//! publishes outcomes.
 
 use std::any::Any;
 use std::collections::VecDeque;
@@ -11,6 +12,9 @@ use tokio::sync::oneshot;
 
 use super::stats::Counters;
 use super::{Completion, ExecutorFailure, Merge as _, Operation, Pending, Reply, Shared};
+
+/// Longest panic message kept (a panic payload can be arbitrarily large).
+const MAX_PANIC_MESSAGE: usize = 500;
 
 /// Starts the runner of `key`'s entry `generation` on `handle`.
 ///
@@ -48,29 +52,70 @@ struct Runner<Op: Operation> {
 impl<Op: Operation> Runner<Op> {
     async fn run(mut self) {
         loop {
-            // Take the next batch, or (nothing waits) remove the entry, in ONE critical
-            // section: a write enqueued after this either is in the batch, or finds no entry
-            // and starts a new runner. Nothing is awaited between the previous batch's
-            // publication and this check.
-            let batch = self.shared.lock().take_batch(
-                &self.key,
-                self.generation,
-                self.shared.policy,
-                |first, later| first.write.can_merge(&later.write),
-            );
-            let Some(batch) = batch else {
+            // Nothing waits: the entry is removed in this same critical section, so a write
+            // enqueued after it starts a new runner.
+            if !self
+                .shared
+                .lock()
+                .has_work_or_remove(&self.key, self.generation)
+            {
                 self.finished = true;
                 tracing::trace!(key = ?self.key, generation = self.generation, "executor: key idle");
                 return;
+            }
+            // Leave first, batch second: writes arriving while this waits join the batch.
+            let admission = self.shared.op.admit(&self.key).await;
+            let batch = self.take_batch();
+            let Some(batch) = batch else {
+                // Only this runner drains its entry; reached only if the entry went stale.
+                self.finished = true;
+                return;
             };
-            self.execute_batch(batch).await;
+            let last = self.execute_batch(batch, admission).await;
+            // Remove the entry BEFORE answering the batch's last write when nothing else
+            // waits, so a caller that got the last reply never sees the key still in flight.
+            let idle = !self
+                .shared
+                .lock()
+                .has_work_or_remove(&self.key, self.generation);
+            if idle {
+                self.finished = true;
+            }
+            self.answer_next(last);
             #[cfg(test)]
             self.shared.hooks.after_publish();
+            if idle {
+                tracing::trace!(key = ?self.key, generation = self.generation, "executor: key idle");
+                return;
+            }
         }
     }
 
-    /// Runs one batch and answers every write in it, in submission order.
-    async fn execute_batch(&mut self, batch: Vec<Pending<Op>>) {
+    /// Takes the next batch; a panicking [`Merge::can_merge`](super::Merge::can_merge) is
+    /// counted and treated as "do not merge".
+    fn take_batch(&self) -> Option<Vec<Pending<Op>>> {
+        let shared = &*self.shared;
+        shared.lock().take_batch(
+            &self.key,
+            self.generation,
+            shared.max_merged,
+            |first, later| {
+                std::panic::catch_unwind(AssertUnwindSafe(|| first.write.can_merge(&later.write)))
+                    .unwrap_or_else(|payload| {
+                        note_panic(shared, &self.key, payload.as_ref(), "Merge::can_merge");
+                        false
+                    })
+            },
+        )
+    }
+
+    /// Runs one batch and answers every write in it but the last, in submission order; the
+    /// last write's reply is returned (its slot stays in `self.replies` until answered).
+    async fn execute_batch(
+        &mut self,
+        batch: Vec<Pending<Op>>,
+        admission: Op::Admission,
+    ) -> Reply<Op> {
         let shared = Arc::clone(&self.shared);
         let count = batch.len();
         let mut writes = Vec::with_capacity(count);
@@ -80,23 +125,22 @@ impl<Op: Operation> Runner<Op> {
         }
         if count == 1 {
             let write = writes.pop().expect("batch of one");
-            let result = run_one(&shared, &self.key, write).await;
-            self.answer_next(result.map(|output| completion(output, 1, false)));
-            return;
+            let result = run_one(&shared, &self.key, write, admission).await;
+            return result.map(|output| completion(output, 1, false));
         }
 
-        let mut merged = writes[0].clone();
-        for later in &writes[1..] {
-            merged.merge(later.clone());
-        }
+        let merged = match merge_all(&shared, &self.key, &writes) {
+            Ok(merged) => merged,
+            Err(error) => {
+                drop(admission);
+                Counters::add(&shared.counters.failed_operations, 1);
+                return self.answer_all_but_last(count, Err(error));
+            }
+        };
         Counters::add(&shared.counters.writes_merged, count as u64 - 1);
         tracing::debug!(key = ?self.key, writes = count, "executor: merged waiting writes into one operation");
-        match run_one(&shared, &self.key, merged).await {
-            Ok(output) => {
-                for _ in 0..count {
-                    self.answer_next(Ok(completion(output.clone(), count, false)));
-                }
-            }
+        match run_one(&shared, &self.key, merged, admission).await {
+            Ok(output) => self.answer_all_but_last(count, Ok(completion(output, count, false))),
             Err(error) if shared.op.is_content_rejection(&self.key, &error) => {
                 Counters::add(&shared.counters.replays, 1);
                 tracing::info!(
@@ -106,18 +150,30 @@ impl<Op: Operation> Runner<Op> {
                 );
                 // Each write is answered as soon as its own replay finishes; the others stay
                 // in `self.replies`, so a drop mid-replay still fails them.
-                for write in writes {
+                let mut last = None;
+                for (i, write) in writes.into_iter().enumerate() {
                     Counters::add(&shared.counters.replayed_writes, 1);
-                    let result = run_one(&shared, &self.key, write).await;
-                    self.answer_next(result.map(|output| completion(output, 1, true)));
+                    let admission = shared.op.admit(&self.key).await;
+                    let result = run_one(&shared, &self.key, write, admission).await;
+                    let reply = result.map(|output| completion(output, 1, true));
+                    if i + 1 == count {
+                        last = Some(reply);
+                    } else {
+                        self.answer_next(reply);
+                    }
                 }
+                last.expect("a merged batch has writes")
             }
-            Err(error) => {
-                for _ in 0..count {
-                    self.answer_next(Err(error.clone()));
-                }
-            }
+            Err(error) => self.answer_all_but_last(count, Err(error)),
         }
+    }
+
+    /// Answers `count - 1` writes with clones of `reply` and returns it for the last one.
+    fn answer_all_but_last(&mut self, count: usize, reply: Reply<Op>) -> Reply<Op> {
+        for _ in 1..count {
+            self.answer_next(reply.clone());
+        }
+        reply
     }
 
     /// Answers the oldest unanswered write of the current batch.
@@ -157,10 +213,39 @@ impl<Op: Operation> Drop for Runner<Op> {
             .drain(..)
             .chain(waiting.into_iter().map(|p| p.reply));
         for sender in senders {
-            let error = self.shared.op.executor_error(&self.key, failure.clone());
-            let _ = sender.send(Err(error));
+            // A panic here, possibly while already unwinding, would abort the process: a
+            // panicking `executor_error` leaves the sender unanswered instead (its caller then
+            // sees a closed channel and builds the error in its own task).
+            let error = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                self.shared.op.executor_error(&self.key, failure.clone())
+            }));
+            if let Ok(error) = error {
+                let _ = sender.send(Err(error));
+            }
         }
     }
+}
+
+/// Folds the writes of a batch into one, in order. A panic in the user's
+/// [`Merge::merge`](super::Merge::merge) fails the batch with its message (nothing is sent).
+fn merge_all<Op: Operation>(
+    shared: &Shared<Op>,
+    key: &Op::Key,
+    writes: &[Op::Write],
+) -> Result<Op::Write, Op::Error> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut merged = writes[0].clone();
+        for later in &writes[1..] {
+            merged.merge(later.clone());
+        }
+        merged
+    }))
+    .map_err(|payload| {
+        let message = note_panic(shared, key, payload.as_ref(), "Merge::merge");
+        shared
+            .op
+            .executor_error(key, ExecutorFailure::Panicked { message })
+    })
 }
 
 /// Runs the operation once, turning a panic into the operation's executor error.
@@ -168,17 +253,16 @@ async fn run_one<Op: Operation>(
     shared: &Shared<Op>,
     key: &Op::Key,
     write: Op::Write,
+    admission: Op::Admission,
 ) -> Result<Op::Output, Op::Error> {
     Counters::add(&shared.counters.operations, 1);
-    let result = match AssertUnwindSafe(shared.op.run(key, write))
+    let result = match AssertUnwindSafe(shared.op.run(key, write, admission))
         .catch_unwind()
         .await
     {
         Ok(result) => result,
         Err(payload) => {
-            Counters::add(&shared.counters.panics, 1);
-            let message = panic_message(payload.as_ref());
-            tracing::error!(key = ?key, %message, "executor: write operation panicked");
+            let message = note_panic(shared, key, payload.as_ref(), "Operation::run");
             Err(shared
                 .op
                 .executor_error(key, ExecutorFailure::Panicked { message }))
@@ -190,6 +274,19 @@ async fn run_one<Op: Operation>(
     result
 }
 
+/// Counts and logs a caught panic; returns its (bounded) message.
+fn note_panic<Op: Operation>(
+    shared: &Shared<Op>,
+    key: &Op::Key,
+    payload: &(dyn Any + Send),
+    place: &'static str,
+) -> String {
+    Counters::add(&shared.counters.panics, 1);
+    let message = panic_message(payload);
+    tracing::error!(key = ?key, %message, place, "executor: panic in user code caught");
+    message
+}
+
 fn completion<O>(output: O, merged_writes: usize, replayed: bool) -> Completion<O> {
     Completion {
         output,
@@ -199,13 +296,14 @@ fn completion<O>(output: O, merged_writes: usize, replayed: bool) -> Completion<
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&'static str>() {
-        (*s).to_owned()
+    let text = if let Some(s) = payload.downcast_ref::<&'static str>() {
+        s
     } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
+        s.as_str()
     } else {
-        "non-string panic payload".to_owned()
-    }
+        "non-string panic payload"
+    };
+    crate::error::bounded(text, MAX_PANIC_MESSAGE)
 }
 
 /// Drops an unfinished runner for `generation`, as a late drop guard of an old entry would.

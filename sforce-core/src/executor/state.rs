@@ -8,8 +8,6 @@
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
-use super::Policy;
-
 /// Capacity above which an emptied map gives its memory back.
 const SHRINK_ABOVE: usize = 256;
 
@@ -70,38 +68,47 @@ impl<K: Eq + Hash + Clone, P> KeyMap<K, P> {
         Enqueued::Started(generation)
     }
 
+    /// Whether the key's entry `generation` has writes waiting. When it has none, the entry
+    /// is removed in the same critical section (the runner must stop). A stale generation
+    /// gets `false` and removes nothing.
+    pub(super) fn has_work_or_remove(&mut self, key: &K, generation: u64) -> bool {
+        match self.entries.get(key) {
+            Some(entry) if entry.generation == generation => {
+                if entry.waiting.is_empty() {
+                    self.remove_if_current(key, generation);
+                    false
+                } else {
+                    true
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// The runner of `generation` takes its next batch: the oldest waiting write and, with the
-    /// merge policy, every write after it that `mergeable(first, later)` accepts, up to the
-    /// first one it refuses. When nothing waits, the entry is removed in the same critical
-    /// section and `None` is returned: the runner must stop. A runner whose generation is not
-    /// the key's current one gets `None` and removes nothing.
+    /// merge policy, the writes after it that `mergeable(first, later)` accepts, up to the
+    /// first one it refuses and at most `max` in all. When nothing waits, the entry is removed
+    /// in the same critical section and `None` is returned: the runner must stop. A runner
+    /// whose generation is not the key's current one gets `None` and removes nothing.
     pub(super) fn take_batch(
         &mut self,
         key: &K,
         generation: u64,
-        policy: Policy,
+        max: usize,
         mergeable: impl Fn(&P, &P) -> bool,
     ) -> Option<Vec<P>> {
+        if !self.has_work_or_remove(key, generation) {
+            return None;
+        }
         let entry = self.entries.get_mut(key)?;
-        if entry.generation != generation {
-            return None;
-        }
-        if entry.waiting.is_empty() {
-            self.remove_if_current(key, generation);
-            return None;
-        }
-        let len = match policy {
-            Policy::Serialize => 1,
-            Policy::Merge => {
-                let first = &entry.waiting[0];
-                1 + entry
-                    .waiting
-                    .iter()
-                    .skip(1)
-                    .take_while(|later| mergeable(first, later))
-                    .count()
-            }
-        };
+        let first = &entry.waiting[0];
+        let len = 1 + entry
+            .waiting
+            .iter()
+            .skip(1)
+            .take(max.saturating_sub(1))
+            .take_while(|later| mergeable(first, later))
+            .count();
         Some(entry.waiting.drain(..len).collect())
     }
 
@@ -128,7 +135,6 @@ impl<K: Eq + Hash + Clone, P> KeyMap<K, P> {
 #[cfg(test)]
 mod tests {
     use super::{Enqueued, KeyMap};
-    use crate::executor::Policy;
 
     #[test]
     fn stale_generation_never_removes_a_newer_entry() {
@@ -137,11 +143,11 @@ mod tests {
             panic!("first write must start the key")
         };
         assert_eq!(
-            map.take_batch(&"k", old, Policy::Merge, |_, _| true),
+            map.take_batch(&"k", old, usize::MAX, |_, _| true),
             Some(vec![1])
         );
         // The old runner finishes: nothing waits, so the entry goes.
-        assert_eq!(map.take_batch(&"k", old, Policy::Merge, |_, _| true), None);
+        assert_eq!(map.take_batch(&"k", old, usize::MAX, |_, _| true), None);
         assert_eq!(map.len(), 0);
         // A new write starts a new entry with a new generation.
         let Enqueued::Started(new) = map.enqueue(&"k", 2) else {
@@ -151,10 +157,10 @@ mod tests {
         // A late remover from the old generation (an unconditional remove would delete the
         // new entry and lose write 2).
         assert_eq!(map.remove_if_current(&"k", old), None);
-        assert_eq!(map.take_batch(&"k", old, Policy::Merge, |_, _| true), None);
+        assert_eq!(map.take_batch(&"k", old, usize::MAX, |_, _| true), None);
         assert_eq!(map.len(), 1);
         assert_eq!(
-            map.take_batch(&"k", new, Policy::Merge, |_, _| true),
+            map.take_batch(&"k", new, usize::MAX, |_, _| true),
             Some(vec![2])
         );
     }
@@ -168,15 +174,15 @@ mod tests {
         assert_eq!(map.enqueue(&7, 2), Enqueued::Joined);
         assert_eq!(map.enqueue(&7, 3), Enqueued::Joined);
         assert_eq!(
-            map.take_batch(&7, generation, Policy::Serialize, |_, _| true),
+            map.take_batch(&7, generation, 1, |_, _| true),
             Some(vec![1])
         );
         assert_eq!(
-            map.take_batch(&7, generation, Policy::Merge, |_, _| true),
+            map.take_batch(&7, generation, usize::MAX, |_, _| true),
             Some(vec![2, 3])
         );
         assert_eq!(
-            map.take_batch(&7, generation, Policy::Merge, |_, _| true),
+            map.take_batch(&7, generation, usize::MAX, |_, _| true),
             None
         );
         assert_eq!(map.len(), 0);
@@ -193,19 +199,19 @@ mod tests {
         }
         let same_parity = |a: &u32, b: &u32| a % 2 == b % 2;
         assert_eq!(
-            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            map.take_batch(&1, generation, usize::MAX, same_parity),
             Some(vec![10, 12, 14])
         );
         assert_eq!(
-            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            map.take_batch(&1, generation, usize::MAX, same_parity),
             Some(vec![15])
         );
         assert_eq!(
-            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            map.take_batch(&1, generation, usize::MAX, same_parity),
             Some(vec![16])
         );
         assert_eq!(
-            map.take_batch(&1, generation, Policy::Merge, same_parity),
+            map.take_batch(&1, generation, usize::MAX, same_parity),
             None
         );
     }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{Map, Value};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::{ExecutorFailure, Operation};
 
@@ -80,6 +80,8 @@ struct Inner {
     gate: Option<Semaphore>,
     jitter: bool,
     latency: Option<Duration>,
+    /// Leave to run, shared by all keys (a stand-in for the client-wide request limit).
+    admission: Option<Arc<Semaphore>>,
 }
 
 /// A fake write: applies a JSON body to an in-memory record per key.
@@ -127,6 +129,21 @@ impl FakeOp {
                 ..Inner::default()
             }),
         }
+    }
+
+    /// Operations need one of `permits` shared permits to run ([`Operation::admit`]).
+    pub(super) fn with_admission(permits: usize) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                admission: Some(Arc::new(Semaphore::new(permits))),
+                ..Inner::default()
+            }),
+        }
+    }
+
+    /// The shared admission semaphore (tests hold its permits to keep operations waiting).
+    pub(super) fn admission(&self) -> Arc<Semaphore> {
+        Arc::clone(self.inner.admission.as_ref().expect("with_admission"))
     }
 
     /// Lets `n` gated operations proceed.
@@ -190,8 +207,21 @@ impl Operation for FakeOp {
     type Write = Body;
     type Output = Applied;
     type Error = FakeError;
+    type Admission = Option<OwnedSemaphorePermit>;
 
-    async fn run(&self, key: &u32, write: Body) -> Result<Applied, FakeError> {
+    async fn admit(&self, _key: &u32) -> Option<OwnedSemaphorePermit> {
+        match &self.inner.admission {
+            Some(semaphore) => Some(Arc::clone(semaphore).acquire_owned().await.expect("open")),
+            None => None,
+        }
+    }
+
+    async fn run(
+        &self,
+        key: &u32,
+        write: Body,
+        _admission: Option<OwnedSemaphorePermit>,
+    ) -> Result<Applied, FakeError> {
         let inner = &*self.inner;
         let key = *key;
         {
