@@ -76,7 +76,7 @@ async fn generated_structs_round_trip_through_the_emulator() {
         ..Account::default()
     };
     assert_eq!(account.type_, Some(AccountType::CustomerDirect));
-    let created = account.upsert(&client).await.unwrap();
+    let created = account.upsert_by_account_number(&client).await.unwrap();
     assert!(created.created());
     let account_id = created.id().clone();
 

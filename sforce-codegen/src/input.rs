@@ -39,6 +39,8 @@ pub(crate) struct FieldSpec {
     pub unique: bool,
     pub case_sensitive: bool,
     pub external_id: bool,
+    /// `idLookup`: Salesforce upserts on it too (Contact `Email`, Account `Name`, ...).
+    pub id_lookup: bool,
     pub calculated: bool,
     pub auto_number: bool,
     pub length: Option<i64>,
@@ -198,6 +200,7 @@ fn parse_field(cx: &Cx<'_>, value: &Value, path: &str) -> Result<FieldSpec> {
         unique: cx.opt_bool(obj, path, "unique")?,
         case_sensitive: cx.opt_bool(obj, path, "caseSensitive")?,
         external_id: cx.opt_bool(obj, path, "externalId")?,
+        id_lookup: cx.opt_bool(obj, path, "idLookup")?,
         calculated: cx.opt_bool(obj, path, "calculated")?,
         auto_number: cx.opt_bool(obj, path, "autoNumber")?,
         length: cx.opt_int(obj, path, "length")?,

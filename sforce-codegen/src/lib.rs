@@ -52,9 +52,12 @@
 //! | `address`, `location` | `CompoundAddress`, `Geolocation`: read-only compound structs |
 //! | `anyType`, `complexvalue`, `json`, unknown types | `JsonValue` (raw JSON), the type named in the docs |
 //!
-//! Flags: `externalId` → `#[external_id]` (`#[external_id(case_sensitive)]` when
-//! `caseSensitive`; a Number external ID is typed `NumberKey`, an integer, because upsert keys
-//! are text or integers; a read-only one, such as an auto number, stays a plain read-only field);
+//! Flags: every field Salesforce upserts on — `externalId`, and `idLookup` other than the record
+//! `Id` (Contact and Lead `Email`, Account `Name`, ...) — → `#[external_id]`
+//! (`#[external_id(case_sensitive)]` when `caseSensitive`), so a struct generated from a standard
+//! object gets its typed upserts (`upsert_by_email`, ...; a plain `upsert` when the object has
+//! exactly one such field); a Number key is typed `NumberKey`, an integer, because upsert keys
+//! are text or integers; a read-only one, such as an auto number, stays a plain read-only field;
 //! neither createable nor updateable → `#[sobject(read_only)]` (create-only fields are documented
 //! as such: leave them `None` in updates); every field carries `#[sobject(rename = "ApiName")]`.
 //! Fields whose API name the derive cannot declare are left out and listed in the struct's docs.

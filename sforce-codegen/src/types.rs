@@ -125,7 +125,8 @@ pub(crate) fn rust_type(kind: Kind, picklist: Option<&syn::Ident>) -> TokenStrea
     }
 }
 
-/// How an `externalId` field is declared to the derive.
+/// How an upsert-key field (`externalId`, or `idLookup` other than the record Id) is declared
+/// to the derive.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum ExternalKey {
     /// Not an external ID.
@@ -139,9 +140,16 @@ pub(crate) enum ExternalKey {
     Unusable(&'static str),
 }
 
+/// Whether Salesforce upserts on the field: External ID fields, and fields with the `idLookup`
+/// property (on standard objects: Contact and Lead `Email`, Account `Name`, ...). The record
+/// `Id` is idLookup too, but it is the derive's `#[sobject(id)]`, never an `#[external_id]`.
+pub(crate) fn is_upsert_key(field: &FieldSpec, kind: Kind) -> bool {
+    field.external_id || (field.id_lookup && kind != Kind::Id)
+}
+
 /// The external-ID declaration of a field.
 pub(crate) fn external_key(field: &FieldSpec, kind: Kind, read_only: bool) -> ExternalKey {
-    if !field.external_id {
+    if !is_upsert_key(field, kind) {
         return ExternalKey::No;
     }
     if read_only {
@@ -272,15 +280,25 @@ pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<Strin
     }
     let key = external_key(field, kind, read_only);
     if let ExternalKey::Unusable(why) = key {
-        flags.push(format!("External ID in Salesforce, but {why}."));
+        let what = if field.external_id {
+            "External ID"
+        } else {
+            "Upsert key (idLookup)"
+        };
+        flags.push(format!("{what} in Salesforce, but {why}."));
     } else if key == ExternalKey::NumberKey {
         flags.push(format!(
             "External ID (Number, typed as an integer key{}).",
             if field.unique { ", unique" } else { "" }
         ));
-    } else if field.external_id {
+    } else if is_upsert_key(field, kind) {
         flags.push(format!(
-            "External ID ({}{}).",
+            "{} ({}{}).",
+            if field.external_id {
+                "External ID"
+            } else {
+                "Upsert key (idLookup)"
+            },
             if field.case_sensitive {
                 "case-sensitive"
             } else {

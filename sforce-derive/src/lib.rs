@@ -41,6 +41,14 @@ use proc_macro::TokenStream;
 /// Field attributes: `#[sobject(id)]`, `#[sobject(rename = "ApiName")]`, `#[sobject(read_only)]`,
 /// `#[sobject(skip)]`, `#[external_id]`, `#[external_id(case_sensitive)]`.
 ///
+/// `#[external_id]` marks a field Salesforce can upsert on: a field marked External ID
+/// (`externalId: true` in the describe; custom objects have only these), or, on standard
+/// objects, a field with the `idLookup` property (Contact and Lead `Email`, Account and
+/// Opportunity `Name`, User `Username`, ...). Add `(case_sensitive)` when the describe says
+/// `caseSensitive: true` (values then match exactly; otherwise case-insensitively). The
+/// record Id keys upserts by itself (`#[sobject(id)]`), and read-only fields (auto numbers)
+/// cannot be keys, since an upsert that creates must write the key.
+///
 /// The default API name of a field is its Rust name in PascalCase (`call_duration_in_seconds` →
 /// `CallDurationInSeconds`); custom fields (`__c`) always need `rename`.
 ///

@@ -153,6 +153,50 @@ impl ApiError {
         Self::new(StatusCode::BAD_REQUEST, code, message).without_fields()
     }
 
+    /// 400 NUMBER_OUTSIDE_VALID_RANGE. How Salesforce formats `<value>` (e.g. `1.0E10` for a
+    /// double) is unconfirmed; the value is shown as JSON writes it.
+    pub(crate) fn number_outside_range(label: &str, field: &str, value: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "NUMBER_OUTSIDE_VALID_RANGE",
+            format!("{label}: value outside of valid range on numeric field: {value}"),
+        )
+        .with_fields(&[field])
+    }
+
+    /// 400 INVALID_EMAIL_ADDRESS.
+    pub(crate) fn invalid_email(label: &str, field: &str, value: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_EMAIL_ADDRESS",
+            format!("{label}: invalid email address: {value}"),
+        )
+        .with_fields(&[field])
+    }
+
+    /// 400 FIELD_INTEGRITY_EXCEPTION: a reference to a record of an object the field does not
+    /// refer to. The code is unconfirmed (Salesforce may answer MALFORMED_ID); the message is
+    /// the one Salesforce gives for Ids of the wrong type.
+    pub(crate) fn field_integrity(label: &str, field: &str, value: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "FIELD_INTEGRITY_EXCEPTION",
+            format!("{label}: id value of incorrect type: {value}"),
+        )
+        .with_fields(&[field])
+    }
+
+    /// 400 INVALID_CROSS_REFERENCE_KEY: a well-formed Id of the right type naming no record.
+    /// Whether Salesforce lists the field in `fields` is unconfirmed; it is listed here.
+    pub(crate) fn invalid_cross_reference(field: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_CROSS_REFERENCE_KEY",
+            "invalid cross reference id",
+        )
+        .with_fields(&[field])
+    }
+
     /// The JSON body: a one-element array.
     pub(crate) fn body(&self) -> Value {
         let mut item = json!({"message": self.message, "errorCode": self.code});

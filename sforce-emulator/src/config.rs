@@ -160,7 +160,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Leave out the built-in Task and Account.
+    /// Leave out the built-in standard objects (Task, Account, Contact, Lead, Opportunity, Case,
+    /// Event, User).
     pub fn without_builtin_describes(mut self) -> Self {
         self.builtins = false;
         self

@@ -45,7 +45,8 @@ impl std::fmt::Debug for Emulator {
 }
 
 impl Emulator {
-    /// Starts an emulator with the defaults: built-in Task and Account, commit latency 200 ms,
+    /// Starts an emulator with the defaults: the built-in standard objects (see
+    /// [`builtin_describes`](crate::builtin_describes)), commit latency 200 ms,
     /// token [`DEFAULT_TOKEN`](crate::DEFAULT_TOKEN), API versions 20.0 to 62.0, an ephemeral
     /// port on 127.0.0.1.
     pub async fn start() -> Result<Emulator, EmulatorError> {
@@ -67,6 +68,7 @@ impl Emulator {
         ));
         state.tokens.add(config.token.clone(), None);
         state.oauth.configure(config.oauth.clone());
+        crate::fill::seed_running_user(&state);
         let listener =
             TcpListener::bind(config.addr)
                 .await
@@ -203,8 +205,10 @@ impl Emulator {
     }
 
     /// Stores a record directly (test setup): values are checked and converted as on create,
-    /// but read-only fields may be set, the unique index still applies, and there is no commit
-    /// latency. Returns the new Id.
+    /// but read-only fields may be set, references are not checked against stored records, the
+    /// unique index still applies, and there is no commit latency. Defaults, system fields,
+    /// auto numbers and compound fields are filled as on create (values given win). Returns the
+    /// new Id.
     pub fn insert_record(
         &self,
         sobject: &str,
@@ -222,15 +226,15 @@ impl Emulator {
         let raw = serde_json::to_vec(&fields).expect("serializable");
         let changes = crate::validate::check_values(describe, &fields, &raw).map_err(rejected)?;
         let prefix = describe.key_prefix.as_deref().unwrap_or("a00");
+        crate::validate::check_required(describe, &changes).map_err(rejected)?;
         let id = self.state.ids.next(prefix);
-        let mut record = crate::validate::build_new_record(
+        let record = crate::fill::new_record(
+            &self.state,
             describe,
             &id,
             &changes,
             time::OffsetDateTime::now_utc(),
-        )
-        .map_err(rejected)?;
-        record.extend(changes);
+        );
         self.state
             .store
             .insert(describe, record)

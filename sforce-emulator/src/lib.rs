@@ -24,6 +24,14 @@
 //! | `DELETE .../composite/sobjects?ids=&allOrNone=` | collection delete |
 //! | `GET .../composite/sobjects/{S}?ids=&fields=`, `POST` with `{"ids","fields"}` | collection retrieve (≤ 2,000) |
 //! | `POST .../composite` | up to 25 subrequests, `@{ref.field}` references, `allOrNone` |
+//! | `GET .../limits/recordCount?sObjects=A,B` | `{"sObjects":[{"count","name"}]}` |
+//! | `GET /id/{orgId}/{userId}`, `GET /services/oauth2/userinfo` | the running user (token needed) |
+//!
+//! The record resources also answer with a trailing slash (`POST .../sobjects/Account/`), as
+//! Salesforce does. Both describes answer `304 Not Modified` (empty body) when the schema has
+//! not changed since the request's `If-Modified-Since`. Upserts key on `externalId` fields and on
+//! fields with the `idLookup` property (Contact `Email`, Account `Name`, ...), matched by the
+//! field's `caseSensitive`.
 //!
 //! Every answer to `/services/data/vXX.X/...` carries `Sforce-Limit-Info: api-usage=N/15000`.
 //! A missing or unknown bearer token answers 401 `INVALID_SESSION_ID`.
@@ -48,13 +56,25 @@
 //!
 //! # Schema and validation
 //!
-//! The schema is describe JSON ([`sforce_core::describe`]): built-in `Task` and `Account`
-//! (see [`builtin_describes`]) plus any the user loads. Writes are validated from it:
+//! The schema is describe JSON ([`sforce_core::describe`]): built-in standard objects `Task`,
+//! `Account`, `Contact`, `Lead`, `Opportunity`, `Case`, `Event` and `User`, written from
+//! Salesforce's Object Reference (see [`builtin_describes`]), plus any the user loads (a user's
+//! describe replaces a built-in one of the same name). Writes are validated from it:
 //! `INVALID_FIELD`, `INVALID_FIELD_FOR_INSERT_UPDATE`, `JSON_PARSER_ERROR` (malformed JSON and
 //! values of the wrong JSON type, as Salesforce's REST reader answers), `STRING_TOO_LONG`,
-//! `REQUIRED_FIELD_MISSING`, `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`, `MALFORMED_ID`,
+//! `REQUIRED_FIELD_MISSING`, `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`,
+//! `NUMBER_OUTSIDE_VALID_RANGE` (precision and scale; extra decimals are rounded),
+//! `INVALID_EMAIL_ADDRESS`, `MALFORMED_ID`, `FIELD_INTEGRITY_EXCEPTION` (a reference to a record
+//! of the wrong object), `INVALID_CROSS_REFERENCE_KEY` (a reference to no record),
 //! `DUPLICATE_VALUE`. Ids are 18 characters with the object's key prefix and a valid
 //! case-safe suffix.
+//!
+//! A create fills what Salesforce fills: `defaultValue`s and default picklist values, the system
+//! fields (`OwnerId` = the running user unless given, `CreatedById`, `CreatedDate`,
+//! `LastModifiedById`, `LastModifiedDate`, `SystemModstamp`, `IsDeleted`), auto numbers
+//! (`CaseNumber` `00001001`, ...) and compound fields built from their components (`Name` of
+//! Contact and Lead, addresses, geolocations), kept current by updates. The running user
+//! (`005000000000001AAA`, [`oauth::DEFAULT_USERNAME`]) is a `User` record.
 //!
 //! # For tests
 //!
@@ -78,9 +98,11 @@ mod coerce;
 mod config;
 mod emulator;
 mod failure;
+mod fill;
 mod handlers;
 mod ids;
 mod journal;
+mod keys;
 pub mod oauth;
 mod observe;
 mod schema;

@@ -31,7 +31,7 @@ struct Args {
     /// A describe JSON file to serve (repeatable); replaces a built-in object of the same name.
     #[arg(long = "describe", value_name = "FILE")]
     describes: Vec<PathBuf>,
-    /// Do not serve the built-in Task and Account.
+    /// Do not serve the built-in standard objects.
     #[arg(long)]
     no_builtins: bool,
 }

@@ -51,8 +51,8 @@ pub const DEFAULT_REFRESH_TOKEN: &str = "5Aep861emulator-refresh-token";
 /// Default access token lifetime (Salesforce's default session timeout).
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
 
-const ORG_ID: &str = "00D000000000001EAA";
-const USER_ID: &str = "005000000000001AAA";
+pub(crate) const ORG_ID: &str = "00D000000000001EAA";
+pub(crate) const USER_ID: &str = "005000000000001AAA";
 
 /// OAuth settings of the emulator (see [`EmulatorBuilder::oauth`](crate::EmulatorBuilder::oauth)).
 /// The defaults accept [`DEFAULT_CLIENT_ID`] / [`DEFAULT_CLIENT_SECRET`], the user

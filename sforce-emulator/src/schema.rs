@@ -1,19 +1,72 @@
 //! The emulator's schema: the describes it serves and validates against.
 //!
-//! Built in: `Task` and `Account` (JSON files under `sforce-emulator/describes/`, compiled in).
+//! Built in: the standard objects integrations touch most, `Task`, `Account`, `Contact`, `Lead`,
+//! `Opportunity`, `Case`, `Event` and `User` (JSON files under `sforce-emulator/describes/`,
+//! written from Salesforce's Object Reference by `describes/gen_describes.py`, compiled in).
 //! Users add or replace objects with their own describe JSON.
 
 use std::sync::Arc;
+use std::time::SystemTime;
 
+use serde_json::{Map, Value};
 use sforce_core::describe::{GlobalDescribe, GlobalSObject, SObjectDescribe};
 
 /// The built-in describe files, compiled into the emulator.
 const BUILTIN: &[(&str, &str)] = &[
     ("Task.json", include_str!("../describes/Task.json")),
     ("Account.json", include_str!("../describes/Account.json")),
+    ("Contact.json", include_str!("../describes/Contact.json")),
+    ("Lead.json", include_str!("../describes/Lead.json")),
+    (
+        "Opportunity.json",
+        include_str!("../describes/Opportunity.json"),
+    ),
+    ("Case.json", include_str!("../describes/Case.json")),
+    ("Event.json", include_str!("../describes/Event.json")),
+    ("User.json", include_str!("../describes/User.json")),
 ];
 
-/// The built-in describes (Task, Account), parsed.
+/// The keys of a global-describe entry (the same keys as the top of that object's describe),
+/// with the value used when a describe does not carry the key.
+const GLOBAL_KEYS: &[(&str, GlobalDefault)] = &[
+    ("activateable", GlobalDefault::False),
+    ("associateEntityType", GlobalDefault::Null),
+    ("associateParentEntity", GlobalDefault::Null),
+    ("createable", GlobalDefault::False),
+    ("custom", GlobalDefault::False),
+    ("customSetting", GlobalDefault::False),
+    ("deepCloneable", GlobalDefault::False),
+    ("deletable", GlobalDefault::False),
+    ("deprecatedAndHidden", GlobalDefault::False),
+    ("feedEnabled", GlobalDefault::False),
+    ("hasSubtypes", GlobalDefault::False),
+    ("isInterface", GlobalDefault::False),
+    ("isSubtype", GlobalDefault::False),
+    ("keyPrefix", GlobalDefault::Null),
+    ("label", GlobalDefault::Null),
+    ("labelPlural", GlobalDefault::Null),
+    ("layoutable", GlobalDefault::True),
+    ("mergeable", GlobalDefault::False),
+    ("mruEnabled", GlobalDefault::False),
+    ("name", GlobalDefault::Null),
+    ("queryable", GlobalDefault::False),
+    ("replicateable", GlobalDefault::True),
+    ("retrieveable", GlobalDefault::True),
+    ("searchable", GlobalDefault::True),
+    ("triggerable", GlobalDefault::True),
+    ("undeletable", GlobalDefault::False),
+    ("updateable", GlobalDefault::False),
+    ("urls", GlobalDefault::Null),
+];
+
+#[derive(Clone, Copy)]
+enum GlobalDefault {
+    False,
+    True,
+    Null,
+}
+
+/// The built-in describes (Task, Account, Contact, Lead, Opportunity, Case, Event, User), parsed.
 pub fn builtin_describes() -> Vec<SObjectDescribe> {
     BUILTIN
         .iter()
@@ -28,6 +81,8 @@ pub fn builtin_describes() -> Vec<SObjectDescribe> {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Schema {
     objects: Vec<Arc<SObjectDescribe>>,
+    /// When the describes were loaded: what `If-Modified-Since` is compared with.
+    loaded_at: Option<SystemTime>,
 }
 
 impl Schema {
@@ -59,7 +114,13 @@ impl Schema {
         }
         Schema {
             objects: objects.into_iter().map(Arc::new).collect(),
+            loaded_at: Some(SystemTime::now()),
         }
+    }
+
+    /// When the schema last changed (it is fixed at start).
+    pub(crate) fn modified_at(&self) -> SystemTime {
+        self.loaded_at.unwrap_or(SystemTime::UNIX_EPOCH)
     }
 
     /// The describe of `name` (case-insensitive).
@@ -77,23 +138,72 @@ impl Schema {
     }
 
     /// Every describe, in load order.
-    #[cfg(test)]
     pub(crate) fn all(&self) -> &[Arc<SObjectDescribe>] {
         &self.objects
     }
 
-    /// The global describe of this schema.
-    pub(crate) fn global(&self) -> GlobalDescribe {
+    /// The global describe of this schema, for API version `version`: one entry per object
+    /// with every key real orgs send ([`GLOBAL_KEYS`]), in alphabetical order as they send them.
+    pub(crate) fn global(&self, version: u32) -> GlobalDescribe {
         let mut g = GlobalDescribe::default();
         g.encoding = "UTF-8".into();
         g.max_batch_size = 200;
         g.sobjects = self
             .objects
             .iter()
-            .map(|o| GlobalSObject::from_describe(o))
+            .map(|o| global_entry(o, version))
             .collect();
         g
     }
+}
+
+/// Keys that are named fields of `GlobalSObject` (copied by `from_describe`).
+const NAMED_KEYS: &[&str] = &[
+    "name",
+    "label",
+    "labelPlural",
+    "custom",
+    "createable",
+    "updateable",
+    "deletable",
+    "queryable",
+    "keyPrefix",
+    "urls",
+];
+
+/// One global-describe entry: the describe's own top-level values, defaults for keys it lacks,
+/// and `urls` for the requested version.
+pub(crate) fn global_entry(describe: &SObjectDescribe, version: u32) -> GlobalSObject {
+    let mut entry = GlobalSObject::from_describe(describe);
+    let top = match serde_json::to_value(describe) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    for (key, default) in GLOBAL_KEYS {
+        if NAMED_KEYS.contains(key) {
+            continue;
+        }
+        let value = top.get(*key).cloned().unwrap_or(match default {
+            GlobalDefault::False => Value::Bool(false),
+            GlobalDefault::True => Value::Bool(true),
+            GlobalDefault::Null => Value::Null,
+        });
+        entry.extra.insert((*key).to_owned(), value);
+    }
+    let base = format!("/services/data/v{version}.0/sobjects/{}", describe.name);
+    entry.urls = [
+        ("rowTemplate", format!("{base}/{{ID}}")),
+        (
+            "defaultValues",
+            format!("{base}/defaultValues?recordTypeId&fields"),
+        ),
+        ("describe", format!("{base}/describe")),
+        ("sobject", base.clone()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), Value::String(v)))
+    .collect();
+    entry
 }
 
 /// Key prefixes of standard objects that generated prefixes must avoid.
@@ -132,6 +242,9 @@ mod tests {
                 .is_required_on_create()
         );
         assert_eq!(schema.by_id_prefix("001xx").unwrap().name, "Account");
+        for name in ["Contact", "Lead", "Opportunity", "Case", "Event", "User"] {
+            assert!(schema.get(name).is_some(), "{name} is built in");
+        }
     }
 
     #[test]
@@ -143,7 +256,7 @@ mod tests {
                 .into_iter()
                 .chain([custom, SObjectDescribe::new("task")]),
         );
-        assert_eq!(schema.all().len(), 3);
+        assert_eq!(schema.all().len(), builtin_describes().len() + 1);
         assert!(schema.get("Task").unwrap().fields.is_empty());
         assert_eq!(
             schema.get("invoice__c").unwrap().key_prefix.as_deref(),

@@ -23,7 +23,7 @@ use tokio::sync::{Notify, watch};
 use crate::api_error::ApiError;
 use crate::failure::FailureAction;
 use crate::handlers::composite::Subrequest;
-use crate::handlers::{collections, composite, meta, query, records, upsert};
+use crate::handlers::{collections, composite, identity, meta, query, records, upsert};
 use crate::observe::LoggedRequest;
 use crate::state::Shared;
 
@@ -42,6 +42,10 @@ pub(crate) fn router(state: Shared) -> Router {
         .route(data, get(meta::resources))
         .route(&format!("{data}/limits"), get(meta::limits))
         .route(&format!("{data}/limits/"), get(meta::limits))
+        .route(
+            &format!("{data}/limits/recordCount"),
+            get(meta::record_count),
+        )
         .route(&format!("{data}/sobjects"), get(meta::global_describe))
         .route(&format!("{data}/sobjects/"), get(meta::global_describe))
         .route(
@@ -83,6 +87,26 @@ pub(crate) fn router(state: Shared) -> Router {
             axum::routing::post(composite::composite),
         )
         .merge(query::routes(data))
+        // Salesforce serves the record resources with a trailing slash too
+        // (`POST /sobjects/Account/` creates).
+        .route(
+            &format!("{data}/sobjects/{{sobject}}/"),
+            get(meta::sobject_info).post(records::create),
+        )
+        .route(
+            &format!("{data}/sobjects/{{sobject}}/describe/"),
+            get(meta::describe),
+        )
+        .route(
+            &format!("{data}/sobjects/{{sobject}}/{{id}}/"),
+            get(records::get)
+                .patch(records::update)
+                .delete(records::delete)
+                .post(upsert::create_via_id),
+        )
+        // Identity (the `id` URL of token responses) and OpenID Connect userinfo.
+        .route("/id/{org}/{user}", get(identity::identity))
+        .route("/services/oauth2/userinfo", get(identity::userinfo))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
 
     let open = Router::new()

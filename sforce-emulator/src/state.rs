@@ -28,6 +28,8 @@ pub(crate) struct State {
     pub(crate) failures: Failures,
     /// Open SOQL query cursors (`nextRecordsUrl`).
     pub(crate) cursors: crate::soql::cursor::Cursors,
+    /// Next values of auto-number fields.
+    pub(crate) auto_numbers: crate::fill::AutoNumbers,
     /// The OAuth token endpoint (issue 6, `crate::oauth`).
     pub(crate) oauth: crate::oauth::OAuthState,
     /// Newest API version served (major number, e.g. 62 for `v62.0`).
@@ -58,6 +60,7 @@ impl State {
             concurrency: Concurrency::default(),
             failures: Failures::default(),
             cursors: Default::default(),
+            auto_numbers: Default::default(),
             oauth: Default::default(),
             max_api_version,
             api_limit,

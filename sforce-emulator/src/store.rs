@@ -188,6 +188,7 @@ impl Store {
             for (k, v) in changes {
                 new.insert(k.clone(), v.clone());
             }
+            crate::fill::rebuild_compounds(describe, &mut new);
             if let Some(conflict) = t.unique_conflict(describe, id, &new) {
                 return Err(UpdateError::Conflict(conflict));
             }

@@ -1,19 +1,34 @@
 //! Request-body validation driven by the describe, with Salesforce's error codes and messages.
 //!
+//! Every write path (single-record REST, collections, bulk) validates a record with
+//! [`check_record`] (or, when the operation is decided later, as an upsert does, with
+//! [`check_values`] and [`check_references`] then [`check_writable`]); a create also checks
+//! [`check_required`].
+//!
 //! Order of checks (the first failure answers): JSON syntax (`JSON_PARSER_ERROR`), then per field
 //! in body order: unknown field (`INVALID_FIELD`), wrong JSON type (`JSON_PARSER_ERROR`, as
 //! Salesforce's REST reader answers; `INVALID_TYPE_ON_FIELD_IN_RECORD` is what collections and
 //! Apex report, not single-record REST), malformed Id (`MALFORMED_ID`), too long
-//! (`STRING_TOO_LONG`), restricted picklist (`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`); then,
-//! once the operation is known, not createable / updateable (`INVALID_FIELD_FOR_INSERT_UPDATE`)
-//! and required fields (`REQUIRED_FIELD_MISSING`).
+//! (`STRING_TOO_LONG`), restricted picklist (`INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`), number
+//! out of range for its precision and scale (`NUMBER_OUTSIDE_VALID_RANGE`), email format
+//! (`INVALID_EMAIL_ADDRESS`); then references (`FIELD_INTEGRITY_EXCEPTION` for an Id of the
+//! wrong object, `INVALID_CROSS_REFERENCE_KEY` for an Id of no record); then, once the operation
+//! is known, not createable / updateable (`INVALID_FIELD_FOR_INSERT_UPDATE`) and required fields
+//! (`REQUIRED_FIELD_MISSING`).
+
+mod content;
+mod references;
 
 use serde_json::{Map, Value};
-use sforce_core::describe::{FieldDescribe, FieldType, SObjectDescribe};
+use sforce_core::describe::{FieldType, SObjectDescribe};
 
 use crate::api_error::ApiError;
-use crate::coerce::{Rejection, coerce, format_datetime, token_name};
+use crate::coerce::{Rejection, coerce, token_name};
+use crate::state::State;
 use crate::store::Record;
+
+pub(crate) use content::check_field_value;
+pub(crate) use references::check_references;
 
 /// Whether a write creates or updates a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,7 +122,7 @@ pub(crate) fn check_values(
                 })
             }
         })?;
-        check_content(field, &stored)?;
+        let stored = check_field_value(field, stored)?;
         out.insert(field.name.clone(), stored);
     }
     Ok(out)
@@ -117,32 +132,6 @@ fn display(value: &Value) -> String {
     value
         .as_str()
         .map_or_else(|| value.to_string(), str::to_owned)
-}
-
-/// Length and picklist checks of a coerced value.
-fn check_content(field: &FieldDescribe, value: &Value) -> Result<(), ApiError> {
-    let Some(s) = value.as_str() else {
-        return Ok(());
-    };
-    if field.field_type.is_text() && field.length > 0 && s.chars().count() > field.length as usize {
-        return Err(ApiError::string_too_long(
-            &field.label,
-            &field.name,
-            s,
-            field.length,
-        ));
-    }
-    if field.restricted_picklist {
-        let allowed = |v: &str| field.active_picklist_values().any(|p| p == v);
-        let ok = match field.field_type {
-            FieldType::Multipicklist => s.split(';').all(|part| allowed(part.trim())),
-            _ => allowed(s),
-        };
-        if !ok {
-            return Err(ApiError::bad_picklist(&field.label, &field.name, s));
-        }
-    }
-    Ok(())
 }
 
 /// Field-level security: every field written must be createable (create) or updateable
@@ -171,14 +160,9 @@ pub(crate) fn check_writable(
     Ok(())
 }
 
-/// The record a create stores: describe defaults, then the written values, then system fields.
-/// Fails with REQUIRED_FIELD_MISSING listing every required field without a value.
-pub(crate) fn build_new_record(
-    describe: &SObjectDescribe,
-    id: &str,
-    changes: &Record,
-    now: time::OffsetDateTime,
-) -> Result<Record, ApiError> {
+/// REQUIRED_FIELD_MISSING listing every required field (createable, not nillable, not
+/// defaulted on create) that `changes` leaves without a value.
+pub(crate) fn check_required(describe: &SObjectDescribe, changes: &Record) -> Result<(), ApiError> {
     let missing: Vec<&str> = describe
         .fields
         .iter()
@@ -186,49 +170,27 @@ pub(crate) fn build_new_record(
         .filter(|f| changes.get(&f.name).is_none_or(Value::is_null))
         .map(|f| f.name.as_str())
         .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::required_missing(&missing));
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::required_missing(&missing))
     }
-    let mut record = Record::new();
-    record.insert("Id".into(), Value::String(id.to_owned()));
-    for field in &describe.fields {
-        if let Some(default) = default_value(field) {
-            record.insert(field.name.clone(), default);
-        }
-    }
-    for (k, v) in changes {
-        record.insert(k.clone(), v.clone());
-    }
-    stamp(describe, &mut record, now, true);
-    Ok(record)
 }
 
-/// Sets `CreatedDate` (on create) and `LastModifiedDate` / `SystemModstamp` when described.
-pub(crate) fn stamp(
+/// Every check of one record written with `op`: values ([`check_values`]), references
+/// ([`check_references`]) and field-level security ([`check_writable`]). Returns the values to
+/// store; a create then goes through `handlers::records::insert_new`, which checks
+/// [`check_required`] against them. `raw` is the record's JSON
+/// text, used for positions in `JSON_PARSER_ERROR` messages (empty when there is none).
+pub(crate) fn check_record(
+    state: &State,
     describe: &SObjectDescribe,
-    record: &mut Record,
-    now: time::OffsetDateTime,
-    create: bool,
-) {
-    let at = Value::String(format_datetime(now));
-    let mut names = vec!["LastModifiedDate", "SystemModstamp"];
-    if create {
-        names.push("CreatedDate");
-    }
-    for name in names {
-        if let Some(field) = describe.field(name) {
-            record.insert(field.name.clone(), at.clone());
-        }
-    }
-}
-
-fn default_value(field: &FieldDescribe) -> Option<Value> {
-    if field.field_type == FieldType::Boolean && field.defaulted_on_create {
-        return Some(Value::Bool(false));
-    }
-    field
-        .picklist_values
-        .iter()
-        .find(|p| p.active && p.default_value)
-        .map(|p| Value::String(p.value.clone()))
+    body: &Map<String, Value>,
+    raw: &[u8],
+    op: Operation,
+) -> Result<Record, ApiError> {
+    let changes = check_values(describe, body, raw)?;
+    check_references(state, describe, &changes)?;
+    check_writable(describe, &changes, op)?;
+    Ok(changes)
 }

@@ -48,7 +48,19 @@ async fn describe_and_global_describe_parse_with_the_core_model() {
     let api = Api::new(&emu);
     let global: GlobalDescribe = serde_json::from_str(&api.get("/sobjects").await.text).unwrap();
     let names: Vec<&str> = global.sobjects.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["Task", "Account"]);
+    assert_eq!(
+        names,
+        [
+            "Task",
+            "Account",
+            "Contact",
+            "Lead",
+            "Opportunity",
+            "Case",
+            "Event",
+            "User"
+        ]
+    );
     assert_eq!(global.max_batch_size, 200);
     let task: SObjectDescribe =
         serde_json::from_str(&api.get("/sobjects/task/describe").await.text).unwrap();

@@ -100,7 +100,8 @@ pub struct Account {
     ///
     /// API name `Name`, type `string`, max length 255.
     ///
-    /// Required on create.
+    /// Required on create. Upsert key (idLookup) (case-insensitive).
+    #[external_id]
     #[sobject(rename = "Name")]
     pub name: String,
     /// Employees

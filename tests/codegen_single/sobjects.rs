@@ -15,6 +15,16 @@ pub mod task {
         #[sobject(id)]
         #[sobject(rename = "Id")]
         pub id: Option<::sforce::Id>,
+        /// Account ID
+        ///
+        /// API name `AccountId`, type `reference`.
+        ///
+        /// Reference to `Account`. Relationship name `Account`.
+        ///
+        /// Read-only: never written.
+        #[sobject(read_only)]
+        #[sobject(rename = "AccountId")]
+        pub account_id: Option<::sforce::Id>,
         /// Due Date Only
         ///
         /// API name `ActivityDate`, type `date`.
@@ -68,6 +78,16 @@ pub mod task {
         #[external_id(case_sensitive)]
         #[sobject(rename = "Code__c")]
         pub code: Option<String>,
+        /// Created By ID
+        ///
+        /// API name `CreatedById`, type `reference`.
+        ///
+        /// Reference to `User`. Relationship name `CreatedBy`.
+        ///
+        /// Read-only: never written.
+        #[sobject(read_only)]
+        #[sobject(rename = "CreatedById")]
+        pub created_by_id: Option<::sforce::Id>,
         /// Created Date
         ///
         /// API name `CreatedDate`, type `datetime`.
@@ -89,11 +109,37 @@ pub mod task {
         #[sobject(read_only)]
         #[sobject(rename = "IsClosed")]
         pub is_closed: Option<bool>,
+        /// Deleted
+        ///
+        /// API name `IsDeleted`, type `boolean`.
+        ///
+        /// Read-only: never written.
+        #[sobject(read_only)]
+        #[sobject(rename = "IsDeleted")]
+        pub is_deleted: Option<bool>,
+        /// High Priority
+        ///
+        /// API name `IsHighPriority`, type `boolean`.
+        ///
+        /// Read-only: never written.
+        #[sobject(read_only)]
+        #[sobject(rename = "IsHighPriority")]
+        pub is_high_priority: Option<bool>,
         /// Is Transfer
         ///
         /// API name `isTransfer__c`, type `boolean`.
         #[sobject(rename = "isTransfer__c")]
         pub is_transfer: Option<bool>,
+        /// Last Modified By ID
+        ///
+        /// API name `LastModifiedById`, type `reference`.
+        ///
+        /// Reference to `User`. Relationship name `LastModifiedBy`.
+        ///
+        /// Read-only: never written.
+        #[sobject(read_only)]
+        #[sobject(rename = "LastModifiedById")]
+        pub last_modified_by_id: Option<::sforce::Id>,
         /// Last Modified Date
         ///
         /// API name `LastModifiedDate`, type `datetime`.
@@ -142,6 +188,23 @@ pub mod task {
         /// API name `Subject`, type `combobox`, max length 255.
         #[sobject(rename = "Subject")]
         pub subject: Option<String>,
+        /// System Modstamp
+        ///
+        /// API name `SystemModstamp`, type `datetime`.
+        ///
+        /// Read-only: never written.
+        #[sobject(read_only)]
+        #[sobject(rename = "SystemModstamp")]
+        pub system_modstamp: Option<::sforce::types::DateTime>,
+        /// Task Subtype
+        ///
+        /// API name `TaskSubtype`, type `picklist`, max length 40.
+        ///
+        /// Restricted picklist: Salesforce rejects values outside the list.
+        ///
+        /// Create-only: cannot be updated.
+        #[sobject(rename = "TaskSubtype")]
+        pub task_subtype: Option<TaskSubtype>,
         /// uuid
         ///
         /// API name `uuid__c`, type `string`, max length 255.
@@ -247,6 +310,40 @@ pub mod task {
         Completed = "Completed",
         WaitingOnSomeoneElse = "Waiting on someone else",
         Deferred = "Deferred",
+    }
+
+    /// Values of picklist `Task.TaskSubtype` (Task Subtype).
+    ///
+    /// Restricted: Salesforce rejects values outside the list when writing. Values that were not
+    /// active when this code was generated arrive as [`TaskSubtype::Other`]; build values from
+    /// text with `From<&str>`, which maps known values to their variant. `Default` is the first
+    /// value, [`TaskSubtype::Task`] (the picklist declares no default).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum TaskSubtype {
+        /// `Task`
+        Task,
+        /// `Email`
+        Email,
+        /// `ListEmail`
+        ListEmail,
+        /// `Cadence`
+        Cadence,
+        /// `Call`
+        Call,
+        /// `LinkedIn`
+        LinkedIn,
+        /// A value not in the list when this code was generated.
+        Other(String),
+    }
+
+    super::picklist! {
+        TaskSubtype, Other, default = Self::Task,
+        Task = "Task",
+        Email = "Email",
+        ListEmail = "ListEmail",
+        Cadence = "Cadence",
+        Call = "Call",
+        LinkedIn = "LinkedIn",
     }
 }
 

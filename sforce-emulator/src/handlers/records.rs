@@ -12,9 +12,7 @@ use crate::api_error::ApiError;
 use crate::ids::parse_id;
 use crate::state::{Shared, State};
 use crate::store::{Record, UpdateError};
-use crate::validate::{
-    Operation, build_new_record, check_values, check_writable, parse_body, stamp,
-};
+use crate::validate::{Operation, check_record, check_required, parse_body};
 
 /// The canonical Id of the `id` path segment. A segment that is not Id-shaped is read as an
 /// external-ID field name without a value (Salesforce's 404); an Id of another object type
@@ -54,20 +52,27 @@ pub(crate) fn create_record(
     raw: &[u8],
 ) -> Result<String, ApiError> {
     let body = parse_body(raw, describe)?;
-    let changes = check_values(describe, &body, raw)?;
-    check_writable(describe, &changes, Operation::Create)?;
+    let changes = check_record(state, describe, &body, raw, Operation::Create)?;
     insert_new(state, describe, &changes)
 }
 
-/// Builds (defaults, required check, system fields) and inserts a new record.
+/// Checks required fields, fills what Salesforce fills (defaults, system fields, auto numbers,
+/// compound fields) and inserts a new record built from validated `changes`.
 pub(crate) fn insert_new(
     state: &State,
     describe: &SObjectDescribe,
     changes: &Record,
 ) -> Result<String, ApiError> {
+    check_required(describe, changes)?;
     let prefix = describe.key_prefix.as_deref().unwrap_or("a00");
     let id = state.ids.next(prefix);
-    let record = build_new_record(describe, &id, changes, time::OffsetDateTime::now_utc())?;
+    let record = crate::fill::new_record(
+        state,
+        describe,
+        &id,
+        changes,
+        time::OffsetDateTime::now_utc(),
+    );
     state
         .store
         .insert(describe, record)
@@ -75,19 +80,14 @@ pub(crate) fn insert_new(
     Ok(id)
 }
 
-/// Applies validated `changes` to record `id`.
+/// Applies validated `changes` to record `id` (with the system fields an update changes).
 pub(crate) fn apply_update(
     state: &State,
     describe: &SObjectDescribe,
     id: &str,
     mut changes: Record,
 ) -> Result<(), ApiError> {
-    stamp(
-        describe,
-        &mut changes,
-        time::OffsetDateTime::now_utc(),
-        false,
-    );
+    crate::fill::stamp_update(describe, &mut changes, time::OffsetDateTime::now_utc());
     state
         .store
         .update(describe, id, &changes)
@@ -136,13 +136,17 @@ pub(crate) async fn update(
 ) -> Result<Response, ApiError> {
     let (_, describe) = params.object(&state)?;
     let id = resolve_id(&describe, params.get("id"))?;
-    let parsed = parse_body(&body, &describe)?;
-    let mut changes = check_values(&describe, &parsed, &body)?;
+    let mut parsed = parse_body(&body, &describe)?;
     // An `Id` in the body naming the same record is tolerated.
-    if changes.get("Id").and_then(|v| v.as_str()) == Some(id.as_str()) {
-        changes.remove("Id");
+    let same_id = |v: &serde_json::Value| v.as_str().and_then(parse_id).as_deref() == Some(&id);
+    if let Some(key) = parsed
+        .iter()
+        .find(|(k, v)| k.eq_ignore_ascii_case("Id") && same_id(v))
+        .map(|(k, _)| k.clone())
+    {
+        parsed.remove(&key);
     }
-    check_writable(&describe, &changes, Operation::Update)?;
+    let changes = check_record(&state, &describe, &parsed, &body, Operation::Update)?;
     if state.store.get(&describe, &id).is_none() {
         return Err(ApiError::not_found());
     }

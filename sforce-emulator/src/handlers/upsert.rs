@@ -16,22 +16,24 @@ use super::records::{apply_update, create_record, insert_new, resolve_id};
 use super::{FieldsQuery, Params, json_response, record_url, render_record};
 use crate::api_error::ApiError;
 use crate::coerce::coerce;
+use crate::keys::{KeyUse, upsert_key_field};
 use crate::state::{Shared, State};
 use crate::store::{Record, normalize};
-use crate::validate::{Operation, check_values, check_writable, parse_body};
+use crate::validate::{
+    Operation, check_field_value, check_record, check_references, check_values, check_writable,
+    parse_body,
+};
 
 /// The `created` flag exists from API v46.0; updates answer 204 up to v45.0.
 const CREATED_FLAG_SINCE: u32 = 46;
 
-/// The external-ID field named in the path (404 when unknown or not an external ID).
+/// The key field of a collection upsert (`PATCH /composite/sobjects/{S}/{field}`): an External
+/// ID field, an `idLookup` field, or `Id` (see [`crate::keys`]); 404 otherwise.
 pub(crate) fn external_id_field<'d>(
     describe: &'d SObjectDescribe,
     name: &str,
 ) -> Result<&'d FieldDescribe, ApiError> {
-    describe
-        .field(name)
-        .filter(|f| f.external_id || f.name.eq_ignore_ascii_case("Id"))
-        .ok_or_else(|| ApiError::unknown_external_id_field(name))
+    upsert_key_field(describe, name, KeyUse::Collection)
 }
 
 /// `300 Multiple Choices`: the matching records' URLs; nothing is written.
@@ -81,7 +83,7 @@ pub(crate) async fn upsert(
     if field_name.eq_ignore_ascii_case("Id") {
         return update_by_id(&state, version, &describe, value, &raw);
     }
-    let field = external_id_field(&describe, field_name)?;
+    let field = upsert_key_field(&describe, field_name, KeyUse::SingleRecord)?;
     let key_value = Value::String(value.to_owned());
     let _in_flight = state
         .in_flight
@@ -89,6 +91,7 @@ pub(crate) async fn upsert(
 
     let body = parse_body(&raw, &describe)?;
     let changes = check_values(&describe, &body, &raw)?;
+    check_references(&state, &describe, &changes)?;
     let update_only = query
         .update_only
         .as_deref()
@@ -170,6 +173,11 @@ pub(crate) fn plan_upsert(
         None if update_only => Err(ApiError::not_found()),
         None => {
             check_writable(describe, &changes, Operation::Create)?;
+            // Creating writes the key too: a key Salesforce fills itself (an idLookup
+            // auto number such as `CaseNumber`) can match but never create.
+            if !field.createable {
+                return Err(ApiError::not_writable(&field.name));
+            }
             let stored_key = coerce(field, key_value).map_err(|_| {
                 ApiError::json_parser(format!(
                     "Cannot deserialize instance of {} from VALUE_STRING value {}",
@@ -177,6 +185,9 @@ pub(crate) fn plan_upsert(
                     key_value.as_str().unwrap_or_default()
                 ))
             })?;
+            // The key is stored like any value: a 10 kB key in a 255-character field is
+            // STRING_TOO_LONG, a malformed email INVALID_EMAIL_ADDRESS.
+            let stored_key = check_field_value(field, stored_key)?;
             changes.insert(field.name.clone(), stored_key);
             Ok(Plan::Create { changes })
         }
@@ -221,8 +232,7 @@ fn update_by_id(
 ) -> Result<Response, ApiError> {
     let id = resolve_id(describe, segment)?;
     let body = parse_body(raw, describe)?;
-    let changes = check_values(describe, &body, raw)?;
-    check_writable(describe, &changes, Operation::Update)?;
+    let changes = check_record(state, describe, &body, raw, Operation::Update)?;
     if state.store.get(describe, &id).is_none() {
         return Err(ApiError::not_found());
     }
@@ -251,7 +261,7 @@ pub(crate) async fn get_by_external_id(
     Query(query): Query<FieldsQuery>,
 ) -> Result<Response, ApiError> {
     let (version, describe) = params.object(&state)?;
-    let field = external_id_field(&describe, params.get("field"))?;
+    let field = upsert_key_field(&describe, params.get("field"), KeyUse::SingleRecord)?;
     let ids = if field.name == "Id" {
         let id = resolve_id(&describe, params.get("value"))?;
         vec![id]
