@@ -103,8 +103,8 @@ async fn a_contact_generated_from_the_shipped_describe_upserts_by_email() {
     assert!(read.created_date.is_some() && read.system_modstamp.is_some());
     assert_eq!(read.is_deleted, Some(false));
     // The typed key field is declared with its case rule.
-    assert!(Contact::FIELD.email.is_case_sensitive() == false);
-    assert!(Contact::API_NAME == "Contact");
+    assert!(!Contact::FIELD.email.is_case_sensitive());
+    assert_eq!(Contact::API_NAME, "Contact");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

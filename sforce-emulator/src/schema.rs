@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sforce_core::describe::{GlobalDescribe, GlobalSObject, SObjectDescribe};
 
 /// The built-in describe files, compiled into the emulator.
@@ -25,46 +25,6 @@ const BUILTIN: &[(&str, &str)] = &[
     ("Event.json", include_str!("../describes/Event.json")),
     ("User.json", include_str!("../describes/User.json")),
 ];
-
-/// The keys of a global-describe entry (the same keys as the top of that object's describe),
-/// with the value used when a describe does not carry the key.
-const GLOBAL_KEYS: &[(&str, GlobalDefault)] = &[
-    ("activateable", GlobalDefault::False),
-    ("associateEntityType", GlobalDefault::Null),
-    ("associateParentEntity", GlobalDefault::Null),
-    ("createable", GlobalDefault::False),
-    ("custom", GlobalDefault::False),
-    ("customSetting", GlobalDefault::False),
-    ("deepCloneable", GlobalDefault::False),
-    ("deletable", GlobalDefault::False),
-    ("deprecatedAndHidden", GlobalDefault::False),
-    ("feedEnabled", GlobalDefault::False),
-    ("hasSubtypes", GlobalDefault::False),
-    ("isInterface", GlobalDefault::False),
-    ("isSubtype", GlobalDefault::False),
-    ("keyPrefix", GlobalDefault::Null),
-    ("label", GlobalDefault::Null),
-    ("labelPlural", GlobalDefault::Null),
-    ("layoutable", GlobalDefault::True),
-    ("mergeable", GlobalDefault::False),
-    ("mruEnabled", GlobalDefault::False),
-    ("name", GlobalDefault::Null),
-    ("queryable", GlobalDefault::False),
-    ("replicateable", GlobalDefault::True),
-    ("retrieveable", GlobalDefault::True),
-    ("searchable", GlobalDefault::True),
-    ("triggerable", GlobalDefault::True),
-    ("undeletable", GlobalDefault::False),
-    ("updateable", GlobalDefault::False),
-    ("urls", GlobalDefault::Null),
-];
-
-#[derive(Clone, Copy)]
-enum GlobalDefault {
-    False,
-    True,
-    Null,
-}
 
 /// The built-in describes (Task, Account, Contact, Lead, Opportunity, Case, Event, User), parsed.
 pub fn builtin_describes() -> Vec<SObjectDescribe> {
@@ -142,8 +102,7 @@ impl Schema {
         &self.objects
     }
 
-    /// The global describe of this schema, for API version `version`: one entry per object
-    /// with every key real orgs send ([`GLOBAL_KEYS`]), in alphabetical order as they send them.
+    /// The global describe of this schema, for API version `version`: one entry per object.
     pub(crate) fn global(&self, version: u32) -> GlobalDescribe {
         let mut g = GlobalDescribe::default();
         g.encoding = "UTF-8".into();
@@ -157,39 +116,10 @@ impl Schema {
     }
 }
 
-/// Keys that are named fields of `GlobalSObject` (copied by `from_describe`).
-const NAMED_KEYS: &[&str] = &[
-    "name",
-    "label",
-    "labelPlural",
-    "custom",
-    "createable",
-    "updateable",
-    "deletable",
-    "queryable",
-    "keyPrefix",
-    "urls",
-];
-
-/// One global-describe entry: the describe's own top-level values, defaults for keys it lacks,
-/// and `urls` for the requested version.
+/// One global-describe entry: the describe's own top-level keys (the 28 keys real orgs send,
+/// see `GlobalSObject`) with `urls` for the requested version.
 pub(crate) fn global_entry(describe: &SObjectDescribe, version: u32) -> GlobalSObject {
     let mut entry = GlobalSObject::from_describe(describe);
-    let top = match serde_json::to_value(describe) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    for (key, default) in GLOBAL_KEYS {
-        if NAMED_KEYS.contains(key) {
-            continue;
-        }
-        let value = top.get(*key).cloned().unwrap_or(match default {
-            GlobalDefault::False => Value::Bool(false),
-            GlobalDefault::True => Value::Bool(true),
-            GlobalDefault::Null => Value::Null,
-        });
-        entry.extra.insert((*key).to_owned(), value);
-    }
     let base = format!("/services/data/v{version}.0/sobjects/{}", describe.name);
     entry.urls = [
         ("rowTemplate", format!("{base}/{{ID}}")),

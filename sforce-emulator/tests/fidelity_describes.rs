@@ -181,10 +181,10 @@ async fn global_describe_entries_carry_every_key() {
     assert_eq!(account["activateable"], false);
     assert_eq!(account["associateEntityType"], Value::Null);
     assert_eq!(account["keyPrefix"], "001");
-    // A user's describe without those keys gets Salesforce's defaults.
+    // A user's describe answers with its own values.
     let invoice = entries.iter().find(|e| e["name"] == "Invoice__c").unwrap();
     assert_eq!(invoice["custom"], true);
-    assert_eq!(invoice["retrieveable"], true);
+    assert_eq!(invoice["retrieveable"], false);
     // `GET /sobjects/{S}` summarises the object with the same keys.
     let info = api.get("/sobjects/Account").await.json();
     let keys: Vec<&str> = info["objectDescribe"]
