@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::error::{Error, Result};
-use crate::input::{FieldSpec, ObjectSpec};
+use sforce_model::describe::FieldDescribe;
+
+use crate::input::ObjectSpec;
 use crate::names::{self, Case};
 use crate::picklist::picklist_enum;
 use crate::types::{self, ExternalKey, Kind};
@@ -187,7 +189,7 @@ fn finish(src: &str, docs: &Docs) -> String {
 }
 
 /// Field order in generated structs: `Id` first, then by API name (case-insensitively).
-fn field_order_key(f: &FieldSpec) -> (bool, String, String) {
+fn field_order_key(f: &FieldDescribe) -> (bool, String, String) {
     (
         Kind::of(&f.field_type) != Kind::Id,
         f.name.to_ascii_lowercase(),
@@ -215,7 +217,7 @@ fn has_default(kind: Kind) -> bool {
 
 /// The source of one sObject module.
 pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) -> Result<String> {
-    let mut fields: Vec<&FieldSpec> = obj
+    let mut fields: Vec<&FieldDescribe> = obj
         .fields
         .iter()
         .filter(|f| !options.is_excluded(&obj.name, &f.name))

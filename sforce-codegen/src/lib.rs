@@ -77,7 +77,6 @@
 
 mod emit;
 mod error;
-mod fast;
 mod input;
 mod names;
 mod org;
@@ -91,7 +90,7 @@ use std::sync::Arc;
 
 pub use error::{Error, Result};
 pub use org::OrgOptions;
-use sforce_core::describe::SObjectDescribe;
+use sforce_model::describe::SObjectDescribe;
 
 use crate::input::ObjectSpec;
 
@@ -218,7 +217,7 @@ impl Generator {
         let key = spec.name.to_ascii_lowercase();
         if let Some(first) = self.objects.get(&key) {
             return Err(Error::DuplicateObject {
-                name: spec.name,
+                name: spec.describe.name,
                 first: first.source.clone(),
                 second: spec.source,
             });
@@ -255,13 +254,7 @@ impl Generator {
     }
 
     fn add_describe_from(&mut self, source: &str, describe: &SObjectDescribe) -> Result<&mut Self> {
-        let source = source.to_owned();
-        let value = serde_json::to_value(describe).map_err(|e| Error::Describe {
-            source_name: source.clone(),
-            path: "$".to_owned(),
-            message: e.to_string(),
-        })?;
-        let spec = input::parse_value(&source, &value)?;
+        let spec = input::from_describe(source, describe)?;
         self.insert(spec)
     }
 

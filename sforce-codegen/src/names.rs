@@ -65,55 +65,11 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
 /// Module names reserved in the generated `mod.rs` (besides keywords).
 pub(crate) const RESERVED_MODULES: &[&str] = &["support", "std", "core", "alloc", "sforce"];
 
-/// The `__suffix`es sforce's derive accepts (kept in sync with `sforce-derive/src/name.rs`).
-const DERIVE_SUFFIXES: &[&str] = &[
-    "c",
-    "r",
-    "x",
-    "e",
-    "b",
-    "s",
-    "mdt",
-    "kav",
-    "ka",
-    "share",
-    "history",
-    "feed",
-    "tag",
-    "chn",
-    "changeevent",
-    "pc",
-    "pr",
-    "hd",
-    "dlm",
-    "dll",
-];
-
-/// Whether `#[derive(sforce::SObject)]` accepts `api` as an sObject or field API name: ASCII
-/// letters, digits and `_`; every `__`-separated part starts with a letter and does not end with
-/// `_`; at most four parts; a known suffix. Names it rejects are left out of the generated code
-/// (and listed in its docs) rather than generating code that does not compile.
+/// Whether `#[derive(sforce::SObject)]` accepts `api` as an sObject or field API name (the rule
+/// of [`sforce_model::name`]). Names it rejects are left out of the generated code (and listed
+/// in its docs) rather than generating code that does not compile.
 pub(crate) fn derive_accepts(api: &str) -> bool {
-    if api.is_empty() || !api.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return false;
-    }
-    let parts: Vec<&str> = api.split("__").collect();
-    let parts_ok = parts
-        .iter()
-        .all(|p| p.starts_with(|c: char| c.is_ascii_alphabetic()) && !p.ends_with('_'));
-    let suffix_ok = parts.len() == 1
-        || DERIVE_SUFFIXES
-            .iter()
-            .any(|s| s.eq_ignore_ascii_case(parts[parts.len() - 1]));
-    parts_ok && parts.len() <= 4 && suffix_ok
-}
-
-/// The API name without a trailing `__c`.
-fn strip_custom(api: &str) -> &str {
-    match api.strip_suffix("__c") {
-        Some(rest) if !rest.is_empty() => rest,
-        _ => api,
-    }
+    sforce_model::name::is_valid_api_name(api)
 }
 
 /// Splits an identifier-like string into words at `_`, non-alphanumerics, lower→upper
@@ -227,7 +183,8 @@ pub(crate) fn assign<'a>(
     reserved: &[&str],
 ) -> BTreeMap<String, String> {
     let apis: BTreeSet<&str> = apis.into_iter().collect();
-    let base_of = |api: &str| escape_keyword(convert(strip_custom(api), case));
+    let base_of =
+        |api: &str| escape_keyword(convert(sforce_model::name::strip_custom_suffix(api), case));
     let full_of = |api: &str| escape_keyword(convert(api, case));
     let mut taken: BTreeSet<String> = reserved.iter().map(|s| (*s).to_owned()).collect();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();

@@ -6,14 +6,14 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::Docs;
-use crate::input::{FieldSpec, PicklistValue};
 use crate::names::{self, Case};
+use sforce_model::describe::{FieldDescribe, PicklistEntry};
 
 /// Fallback variant candidates, first free one wins.
 const FALLBACKS: &[&str] = &["Other", "Unknown", "Unlisted", "OtherValue"];
 
 /// The active values, first occurrence of each value only.
-fn active_values(field: &FieldSpec) -> Vec<&PicklistValue> {
+fn active_values(field: &FieldDescribe) -> Vec<&PicklistEntry> {
     let mut seen = std::collections::BTreeSet::new();
     field
         .picklist_values
@@ -25,7 +25,7 @@ fn active_values(field: &FieldSpec) -> Vec<&PicklistValue> {
 /// Generates the enum `ident` for a picklist or multipicklist field of `object`.
 pub(crate) fn picklist_enum(
     object: &str,
-    field: &FieldSpec,
+    field: &FieldDescribe,
     ident: &syn::Ident,
     docs: &mut Docs,
 ) -> TokenStream {

@@ -25,7 +25,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::input::FieldSpec;
+use sforce_model::describe::{FieldDescribe, FieldType};
 
 /// The kinds of Rust type a describe type maps to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,8 +52,43 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    /// The kind of a describe `type` (matched case-insensitively).
-    pub(crate) fn of(wire: &str) -> Kind {
+    /// The kind of a describe `type`.
+    pub(crate) fn of(field_type: &FieldType) -> Kind {
+        match field_type {
+            FieldType::Id => Kind::Id,
+            FieldType::Reference => Kind::Reference,
+            FieldType::String
+            | FieldType::Textarea
+            | FieldType::Email
+            | FieldType::Phone
+            | FieldType::Url
+            | FieldType::Encryptedstring
+            | FieldType::Combobox
+            | FieldType::Datacategorygroupreference => Kind::Text,
+            FieldType::Boolean => Kind::Bool,
+            FieldType::Int => Kind::Int,
+            FieldType::Long => Kind::Long,
+            FieldType::Double | FieldType::Currency | FieldType::Percent => Kind::Double,
+            FieldType::Date => Kind::Date,
+            FieldType::Datetime => Kind::DateTime,
+            FieldType::Time => Kind::Time,
+            FieldType::Picklist => Kind::Picklist,
+            FieldType::Multipicklist => Kind::MultiPicklist,
+            FieldType::Base64 => Kind::Base64,
+            FieldType::Address => Kind::Address,
+            FieldType::Location => Kind::Location,
+            FieldType::AnyType | FieldType::Complexvalue | FieldType::Json => {
+                Kind::Json { known: true }
+            }
+            FieldType::Unknown(wire) => Kind::of_wire(wire),
+            // A type added to the model later: raw JSON until mapped here.
+            _ => Kind::Json { known: false },
+        }
+    }
+
+    /// The kind of a wire name the model does not know, matched case-insensitively (a
+    /// `DateTime` written by some tool is still a datetime).
+    fn of_wire(wire: &str) -> Kind {
         // Lower-cased on the stack: this runs for every field, several times.
         let mut buf = [0u8; 32];
         let Some(lower) = buf.get_mut(..wire.len()) else {
@@ -143,12 +178,12 @@ pub(crate) enum ExternalKey {
 /// Whether Salesforce upserts on the field: External ID fields, and fields with the `idLookup`
 /// property (on standard objects: Contact and Lead `Email`, Account `Name`, ...). The record
 /// `Id` is idLookup too, but it is the derive's `#[sobject(id)]`, never an `#[external_id]`.
-pub(crate) fn is_upsert_key(field: &FieldSpec, kind: Kind) -> bool {
+pub(crate) fn is_upsert_key(field: &FieldDescribe, kind: Kind) -> bool {
     field.external_id || (field.id_lookup && kind != Kind::Id)
 }
 
 /// The external-ID declaration of a field.
-pub(crate) fn external_key(field: &FieldSpec, kind: Kind, read_only: bool) -> ExternalKey {
+pub(crate) fn external_key(field: &FieldDescribe, kind: Kind, read_only: bool) -> ExternalKey {
     if !is_upsert_key(field, kind) {
         return ExternalKey::No;
     }
@@ -162,7 +197,7 @@ pub(crate) fn external_key(field: &FieldSpec, kind: Kind, read_only: bool) -> Ex
         Kind::Text | Kind::Int | Kind::Long => ExternalKey::Key {
             case_sensitive: field.case_sensitive,
         },
-        Kind::Double if field.scale.unwrap_or(0) == 0 => ExternalKey::NumberKey,
+        Kind::Double if field.scale == 0 => ExternalKey::NumberKey,
         _ => ExternalKey::Unusable(
             "its type cannot key a typed upsert (external-ID values are text or integers); use \
              `client.upsert` with an explicit key",
@@ -174,8 +209,8 @@ pub(crate) fn external_key(field: &FieldSpec, kind: Kind, read_only: bool) -> Ex
 /// (createable, not nillable, not defaulted on create) and an update may send it again
 /// (updateable): a create-only field (a master-detail reference, say) is an `Option` so that an
 /// upsert that updates can leave it out.
-pub(crate) fn is_optional(field: &FieldSpec, kind: Kind) -> bool {
-    !(field.required_on_create() && field.updateable && !kind.is_compound() && kind != Kind::Id)
+pub(crate) fn is_optional(field: &FieldDescribe, kind: Kind) -> bool {
+    !(field.is_required_on_create() && field.updateable && !kind.is_compound() && kind != Kind::Id)
 }
 
 fn code_list(names: &[String]) -> String {
@@ -187,20 +222,17 @@ fn code_list(names: &[String]) -> String {
 }
 
 /// Doc lines describing the field's Salesforce type and flags (Markdown, already escaped).
-pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<String> {
+pub(crate) fn notes(field: &FieldDescribe, kind: Kind, read_only: bool) -> Vec<String> {
     let mut head = format!("API name `{}`, type `{}`", field.name, field.field_type);
     match kind {
-        Kind::Text | Kind::Picklist | Kind::MultiPicklist => {
-            if let Some(len) = field.length.filter(|l| *l > 0) {
-                head.push_str(&format!(", max length {len}"));
-            }
+        Kind::Text | Kind::Picklist | Kind::MultiPicklist if field.length > 0 => {
+            head.push_str(&format!(", max length {}", field.length));
         }
-        Kind::Double | Kind::Int | Kind::Long => {
-            if let (Some(p), Some(s)) = (field.precision, field.scale) {
-                if p > 0 {
-                    head.push_str(&format!(", precision {p}, scale {s}"));
-                }
-            }
+        Kind::Double | Kind::Int | Kind::Long if field.precision > 0 => {
+            head.push_str(&format!(
+                ", precision {}, scale {}",
+                field.precision, field.scale
+            ));
         }
         _ => {}
     }
@@ -233,7 +265,7 @@ pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<Strin
             out.push(line);
         }
         Kind::Double
-            if field.precision.is_some_and(|p| p > 15)
+            if field.precision > 15
                 && external_key(field, kind, read_only) != ExternalKey::NumberKey =>
         {
             out.push(
@@ -263,7 +295,7 @@ pub(crate) fn notes(field: &FieldSpec, kind: Kind, read_only: bool) -> Vec<Strin
         _ => {}
     }
     let mut flags = Vec::new();
-    if field.required_on_create() && kind != Kind::Id {
+    if field.is_required_on_create() && kind != Kind::Id {
         flags.push("Required on create.".to_owned());
     }
     if read_only && kind != Kind::Id && !kind.is_compound() {
@@ -324,10 +356,11 @@ mod tests {
 
     #[test]
     fn kinds() {
-        assert_eq!(Kind::of("anyType"), Kind::Json { known: true });
-        assert_eq!(Kind::of("hologram"), Kind::Json { known: false });
-        assert_eq!(Kind::of("DateTime"), Kind::DateTime);
-        assert_eq!(Kind::of("combobox"), Kind::Text);
-        assert!(Kind::of("address").is_compound());
+        let of = |wire: &str| Kind::of(&FieldType::from_wire(wire));
+        assert_eq!(of("anyType"), Kind::Json { known: true });
+        assert_eq!(of("hologram"), Kind::Json { known: false });
+        assert_eq!(of("DateTime"), Kind::DateTime);
+        assert_eq!(of("combobox"), Kind::Text);
+        assert!(of("address").is_compound());
     }
 }

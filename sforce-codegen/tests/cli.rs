@@ -111,7 +111,7 @@ fn errors_are_one_line_and_exit_non_zero() {
     let cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec!["--from-file".into(), broken.display().to_string()],
-            "Broken.json: at $.fields[0]: missing key \"name\"",
+            "Broken.json: at $.fields[0]: missing field `name`",
         ),
         (
             vec!["--from-file".into(), "/nonexistent/Task.json".into()],

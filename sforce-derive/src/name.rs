@@ -1,12 +1,6 @@
-//! Salesforce API names: the default derived from a Rust name, and validation.
-//!
-//! A valid API name is one or more `__`-separated segments. Every segment starts with an ASCII
-//! letter, continues with letters, digits and single underscores, and does not end with an
-//! underscore (`Bad_`, `A___B`, `_x` are rejected). With more than one segment, the last one is
-//! a Salesforce suffix — `c`, `r`, `x`, `e`, `b`, `s`, `mdt`, `kav`, `ka`, `share`, `history`,
-//! `feed`, `tag`, `chn`, `changeevent` (case-insensitive) — and at most four segments are
-//! allowed, which covers `Field__c`, `ns__Field__c`, `Account__r`, `ns__Obj__mdt` and geolocation
-//! components like `ns__Loc__Latitude__s`.
+//! Salesforce API names: the default derived from a Rust name, and validation with the rule
+//! every sforce crate shares (`sforce_model::name`: letters, digits and single underscores,
+//! `__`-separated parts, a known Salesforce suffix).
 
 use proc_macro2::Span;
 use syn::ext::IdentExt;
@@ -55,69 +49,11 @@ pub fn pascal_case(rust: &str) -> String {
     out
 }
 
-const SUFFIXES: &[&str] = &[
-    "c",
-    "r",
-    "x",
-    "e",
-    "b",
-    "s",
-    "mdt",
-    "kav",
-    "ka",
-    "share",
-    "history",
-    "feed",
-    "tag",
-    "chn",
-    "changeevent",
-    // Person-account fields and relationships, historical trending, Data Cloud objects
-    // (added for sforce-codegen: real orgs' describes use them).
-    "pc",
-    "pr",
-    "hd",
-    "dlm",
-    "dll",
-];
-
-/// Why `name` is not a valid API name, if it is not.
+/// Why `name` is not a valid API name (the rule of [`sforce_model::name`]), if it is not.
 pub fn invalid_reason(name: &str) -> Option<String> {
-    if name.is_empty() {
-        return Some("an API name cannot be empty".into());
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
-    {
-        return Some(format!(
-            "`{name}` is not a valid API name: `{}` is not allowed (only ASCII letters, digits and `_`)",
-            c.escape_debug()
-        ));
-    }
-    let segments: Vec<&str> = name.split("__").collect();
-    for segment in &segments {
-        let valid =
-            segment.starts_with(|c: char| c.is_ascii_alphabetic()) && !segment.ends_with('_');
-        if !valid {
-            return Some(format!(
-                "`{name}` is not a valid API name: it must start with a letter, and not end with `_` or contain `___`; `__` separates a namespace or suffix"
-            ));
-        }
-    }
-    if segments.len() > 4 {
-        return Some(format!(
-            "`{name}` is not a valid API name: too many `__`-separated parts"
-        ));
-    }
-    if segments.len() > 1 {
-        let suffix = segments[segments.len() - 1];
-        if !SUFFIXES.iter().any(|s| s.eq_ignore_ascii_case(suffix)) {
-            return Some(format!(
-                "`{name}` is not a valid API name: `__{suffix}` is not a Salesforce suffix (expected one of `__c`, `__r`, `__x`, `__e`, `__b`, `__s`, `__mdt`, ...)"
-            ));
-        }
-    }
-    None
+    sforce_model::name::check_api_name(name)
+        .err()
+        .map(|e| e.to_string())
 }
 
 #[cfg(test)]

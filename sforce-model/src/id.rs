@@ -165,12 +165,14 @@ impl PartialEq<&str> for Id {
     }
 }
 
+#[cfg(feature = "describe")]
 impl serde::Serialize for Id {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
+#[cfg(feature = "describe")]
 impl<'de> serde::Deserialize<'de> for Id {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -246,6 +248,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "describe")]
     #[test]
     fn serde_reads_both_forms_and_writes_18() {
         let id: Id = serde_json::from_str("\"001A0000006Vm9r\"").unwrap();

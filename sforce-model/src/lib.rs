@@ -4,9 +4,11 @@
 //!
 //! An ordinary crate with light dependencies, so the client (`sforce-core`), the derive
 //! (`sforce-derive`), the code generator and the emulator all apply the same rules. Most users
-//! reach these types through the `sforce` facade.
+//! reach these types through the `sforce` facade. The default feature `describe` brings the
+//! describe model, its reader and serde support for [`Id`]; the proc-macro crate turns it off.
 #![warn(missing_docs)]
 
+#[cfg(feature = "describe")]
 pub mod describe;
 pub mod id;
 pub mod name;
