@@ -40,6 +40,19 @@ pub(crate) use excerpt::{bounded, excerpt};
 pub use code::ErrorCode;
 pub use duplicate::DuplicateValue;
 
+/// The longest message text an [`Error`] keeps from one source (an input, a server's error
+/// item, a parser): longer text is cut and ends with `…`, so an error never carries (or
+/// prints) an unbounded echo of a request or response.
+pub const MAX_MESSAGE_CHARS: usize = 1000;
+
+fn bounded_message(message: String) -> String {
+    if message.len() <= MAX_MESSAGE_CHARS {
+        message
+    } else {
+        bounded(&message, MAX_MESSAGE_CHARS)
+    }
+}
+
 /// `Result` with sforce's [`Error`] as the default error type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -57,11 +70,15 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// Builds a context from a method and a path (the query string, if any, is dropped).
+    /// Builds a context from a method and a path (the query string, if any, is dropped; a
+    /// path longer than 2 × [`MAX_MESSAGE_CHARS`] characters is cut and ends with `…`).
     pub fn new(method: reqwest::Method, path: impl Into<String>) -> Self {
         let mut path = path.into();
         if let Some(pos) = path.find('?') {
             path.truncate(pos);
+        }
+        if path.len() > 2 * MAX_MESSAGE_CHARS {
+            path = bounded(&path, 2 * MAX_MESSAGE_CHARS);
         }
         RequestContext { method, path }
     }
@@ -334,7 +351,11 @@ impl From<ConfigError> for Error {
 
 impl Error {
     /// An API error (used by the client and the executor; public for tests and extensions).
-    pub fn api(context: RequestContext, status: u16, errors: Vec<ApiErrorItem>) -> Self {
+    /// Each item's message is cut to [`MAX_MESSAGE_CHARS`] (a server may echo a whole value).
+    pub fn api(context: RequestContext, status: u16, mut errors: Vec<ApiErrorItem>) -> Self {
+        for item in &mut errors {
+            item.message = bounded_message(std::mem::take(&mut item.message));
+        }
         Error::Api {
             context,
             status,
@@ -368,7 +389,7 @@ impl Error {
         Error::Decode {
             context,
             status,
-            message: message.into(),
+            message: bounded_message(message.into()),
             body_excerpt: excerpt(body),
         }
     }
@@ -381,10 +402,11 @@ impl Error {
         }
     }
 
-    /// An invalid-input error.
+    /// An invalid-input error. The message is cut to [`MAX_MESSAGE_CHARS`] (it may quote
+    /// the input).
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Error::InvalidInput {
-            message: message.into(),
+            message: bounded_message(message.into()),
         }
     }
 

@@ -14,10 +14,27 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// The longest request path and query, percent-encoded, that sforce sends (64 KiB). Longer ones
+/// are refused with [`Error::InvalidInput`] before anything is sent: servers and proxies
+/// reject URLs far shorter, and an error must not carry (or echo) such a path.
+pub const MAX_PATH_BYTES: usize = 64 * 1024;
+
+/// Refuses a request path (with its encoded query) longer than [`MAX_PATH_BYTES`].
+pub(crate) fn check_path_len(path_and_query_bytes: usize) -> Result<()> {
+    if path_and_query_bytes > MAX_PATH_BYTES {
+        return Err(Error::invalid_input(format!(
+            "the request path is {path_and_query_bytes} bytes once percent-encoded; \
+             sforce sends at most {MAX_PATH_BYTES} (nothing was sent)"
+        )));
+    }
+    Ok(())
+}
+
 /// Percent-encodes `value` as one path segment.
 ///
 /// `""`, `"."` and `".."` cannot be sent as a segment (the first changes the resource, the
-/// others are removed by URL normalization, even when escaped), so they are rejected.
+/// others are removed by URL normalization, even when escaped), so they are rejected, as is a
+/// value whose encoding exceeds [`MAX_PATH_BYTES`].
 pub fn encode_segment(value: &str) -> Result<String> {
     if value.is_empty() {
         return Err(Error::invalid_input(
@@ -29,7 +46,9 @@ pub fn encode_segment(value: &str) -> Result<String> {
             "the external ID value {value:?} cannot be sent in a URL path"
         )));
     }
-    Ok(utf8_percent_encode(value, SEGMENT).to_string())
+    let encoded = utf8_percent_encode(value, SEGMENT).to_string();
+    check_path_len(encoded.len())?;
+    Ok(encoded)
 }
 
 /// Checks an sObject or field API name with [`sforce_model::name::check_api_name`] (the rule

@@ -128,20 +128,31 @@ impl<S: SObject> Patch<S> {
 
     /// Upserts the patch keyed by an external ID of `S` (`PATCH /sobjects/{S}/{field}/{value}`),
     /// through [`Client::upsert`]: concurrent writes to one key are merged field by field.
-    pub async fn upsert<V: ExternalIdValue>(
+    ///
+    /// Like [`Client::upsert`], the write is queued when this is called, so two patches take
+    /// effect in call order whatever order their futures are polled in, and dropping the
+    /// returned future does not cancel the write. The future borrows neither the patch nor the
+    /// client.
+    pub fn upsert<V: ExternalIdValue, T: Into<V>>(
         &self,
         client: &Client,
         key: ExternalIdRef<S, V>,
-        value: impl Into<V>,
-    ) -> Result<UpsertOutcome> {
-        let value = value
+        value: T,
+    ) -> impl Future<Output = Result<UpsertOutcome>> + Send + 'static + use<S, V, T> {
+        let prepared = value
             .into()
             .to_external_id()
-            .ok_or_else(|| missing_key(S::API_NAME, key.api_name()))?;
-        let mut body = self.body().map_err(encode_error)?.clone();
-        body.retain(|name, _| !name.eq_ignore_ascii_case(key.api_name()));
-        let upsert_key = UpsertKey::new(S::API_NAME, key.api_name(), value)
-            .case_sensitive(key.is_case_sensitive());
-        client.upsert(&upsert_key, &body).await
+            .ok_or_else(|| missing_key(S::API_NAME, key.api_name()))
+            .and_then(|value| {
+                let mut body = self.body().map_err(encode_error)?.clone();
+                body.retain(|name, _| !name.eq_ignore_ascii_case(key.api_name()));
+                let upsert_key = UpsertKey::new(S::API_NAME, key.api_name(), value)
+                    .case_sensitive(key.is_case_sensitive());
+                Ok((upsert_key, body))
+            });
+        match prepared {
+            Ok((key, body)) => Either::Left(client.upsert(&key, &body)),
+            Err(e) => Either::Right(future::ready(Err(e))),
+        }
     }
 }

@@ -47,6 +47,7 @@ pub(crate) use classify::{Resend, parse_retry_after};
 pub(crate) use limit::{Limiter, Permit};
 
 use super::Client;
+use super::path::check_path_len;
 use super::request::{Call, Response};
 use crate::error::Result;
 use budget::Bucket;
@@ -106,6 +107,11 @@ impl Client {
         call: &Call,
         mut permit: Option<Permit>,
     ) -> Result<Response> {
+        let query_bytes = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(&call.query)
+            .finish()
+            .len();
+        check_path_len(call.path.len() + query_bytes)?;
         let pipeline = &self.inner.pipeline;
         let started = Instant::now();
         let mut attempt = 0u32;
