@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod executor;
+mod redact;
 pub mod sobject;
 pub mod types;
 

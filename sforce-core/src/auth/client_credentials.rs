@@ -86,4 +86,8 @@ impl TokenProvider for ClientCredentials {
     fn kind(&self) -> &'static str {
         FLOW
     }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.client_secret.clone()]
+    }
 }

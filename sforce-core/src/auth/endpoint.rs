@@ -101,7 +101,17 @@ impl TokenEndpoint {
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(transport)?;
-        let granted = parse_response(flow, status, &body, self.lifetime);
+        let mut granted = parse_response(flow, status, &body, self.lifetime);
+        if let Err(error) = &mut granted {
+            // A refusal may echo what was sent (password, client secret, refresh token).
+            let sent: Vec<Secret> = form
+                .iter()
+                .filter(|(name, _)| SECRET_FORM_FIELDS.contains(name))
+                .map(|(_, value)| Secret::new(*value))
+                .chain(basic.map(|(_, secret)| secret.clone()))
+                .collect();
+            crate::redact::redact_auth(error, &sent);
+        }
         match &granted {
             Ok(g) => tracing::debug!(
                 flow,
@@ -123,6 +133,16 @@ impl fmt::Debug for TokenEndpoint {
             .finish()
     }
 }
+
+/// Token request form fields whose values are secrets.
+const SECRET_FORM_FIELDS: &[&str] = &[
+    "password",
+    "client_secret",
+    "refresh_token",
+    "assertion",
+    "client_assertion",
+    "code_verifier",
+];
 
 /// Parses a token endpoint response: a token on 2xx, `{"error","error_description"}` otherwise.
 /// Error messages never quote the body (it may hold a token).

@@ -38,6 +38,8 @@ pub struct JwtBearer {
     username: String,
     audience: String,
     key: EncodingKey,
+    /// The PEM's base64 lines, for redaction.
+    key_lines: Vec<Secret>,
     endpoint: TokenEndpoint,
 }
 
@@ -150,11 +152,19 @@ impl JwtBearerBuilder {
         let audience = self
             .audience
             .unwrap_or_else(|| self.login.login_url().trim_end_matches('/').to_owned());
+        let key_lines = pem
+            .expose()
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.starts_with("-----") && line.len() >= 16)
+            .map(Secret::new)
+            .collect();
         Ok(JwtBearer {
             client_id,
             username,
             audience,
             key,
+            key_lines,
             endpoint,
         })
     }
@@ -172,6 +182,11 @@ impl TokenProvider for JwtBearer {
 
     fn kind(&self) -> &'static str {
         FLOW
+    }
+
+    /// The private key's base64 lines (an echo of any one of them is redacted).
+    fn secrets(&self) -> Vec<Secret> {
+        self.key_lines.clone()
     }
 }
 

@@ -111,4 +111,10 @@ impl TokenProvider for UsernamePassword {
     fn kind(&self) -> &'static str {
         FLOW
     }
+
+    fn secrets(&self) -> Vec<Secret> {
+        let mut out = vec![self.password.clone()];
+        out.extend(self.client_secret.clone());
+        out
+    }
 }

@@ -23,6 +23,13 @@ pub trait TokenProvider: Send + Sync + std::fmt::Debug + 'static {
     fn kind(&self) -> &'static str {
         "custom"
     }
+
+    /// The secret values this provider holds (refresh token, client secret, password, private
+    /// key, a fixed token). The client replaces each of them by `[redacted]` wherever text
+    /// leaves the library (errors, logs), whatever key it appears under. Default: none.
+    fn secrets(&self) -> Vec<super::Secret> {
+        Vec::new()
+    }
 }
 
 /// A fixed access token (e.g. from `SF_ACCESS_TOKEN`). It cannot be refreshed.
@@ -64,5 +71,9 @@ impl TokenProvider for StaticToken {
 
     fn kind(&self) -> &'static str {
         "static"
+    }
+
+    fn secrets(&self) -> Vec<super::Secret> {
+        vec![self.0.secret().clone()]
     }
 }

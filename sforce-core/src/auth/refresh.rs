@@ -118,6 +118,12 @@ impl TokenProvider for RefreshToken {
     fn kind(&self) -> &'static str {
         FLOW
     }
+
+    fn secrets(&self) -> Vec<Secret> {
+        let mut out = vec![self.current_refresh_token()];
+        out.extend(self.client_secret.clone());
+        out
+    }
 }
 
 impl fmt::Debug for RefreshToken {

@@ -260,7 +260,12 @@ impl Session {
                 armed: true,
             };
             tracing::debug!(provider = inner.provider.kind(), "fetching access token");
-            let result = inner.provider.fetch(&http).await;
+            // A custom provider's error may quote what it holds.
+            let result = inner
+                .provider
+                .fetch(&http)
+                .await
+                .map_err(|err| crate::redact::redact_error(err, &inner.provider.secrets()));
             let mut state = inner.lock();
             match &result {
                 Ok(token) => {

@@ -273,6 +273,7 @@ impl ClientBuilder {
             .map_err(|err| ConfigError::HttpClient {
                 message: err.to_string(),
             })?;
+        let redactor = Arc::new(crate::redact::Redactor::new(Arc::clone(&provider)));
         let pipeline = Pipeline::new(self.max_in_flight, self.retry_policy, self.retry_budget);
         let writes =
             super::write::Writes::new(&self.write_policy, &api_version, pipeline.limiter());
@@ -288,6 +289,7 @@ impl ClientBuilder {
                     .build(),
                 discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
+                redactor,
                 pipeline,
                 writes,
             }),

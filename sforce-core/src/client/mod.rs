@@ -72,6 +72,8 @@ struct Inner {
     user_agent: String,
     session: Session,
     api_usage: Mutex<Option<ApiUsage>>,
+    /// Replaces the client's secrets in everything that leaves it (see `crate::redact`).
+    redactor: Arc<crate::redact::Redactor>,
     /// The request pipeline every request goes through (limit, retry policy, budget, stats).
     pipeline: pipeline::Pipeline,
     /// The write executor behind [`Client::upsert`] (see `write.rs`).

@@ -2,6 +2,7 @@
 //! after a session refresh, and classification of error responses into [`Error`]. The
 //! pipeline around attempts (limit, retries) is in `pipeline`.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap};
@@ -15,6 +16,7 @@ use super::pipeline::{Resend, parse_retry_after};
 use super::{Client, lock};
 use crate::auth::AccessToken;
 use crate::error::{ApiErrorItem, Error, ErrorCode, RequestContext, Result, excerpt};
+use crate::redact::Redactor;
 use crate::types::Id;
 
 /// One HTTP request to the instance, before authentication.
@@ -75,19 +77,29 @@ pub(crate) struct Response {
     pub(crate) retry_after: Option<std::time::Duration>,
     /// Requests the pipeline sent to obtain this response (1 without retries).
     pub(crate) attempts: u32,
+    /// The client's redactor, applied to errors built from this response.
+    pub(crate) redactor: Option<Arc<Redactor>>,
 }
 
 impl Response {
     /// Decodes the body as JSON, or a [`Error::Decode`] with a body excerpt.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|err| {
-            Error::decode(
+            self.redacted(Error::decode(
                 self.context.clone(),
                 self.status.as_u16(),
                 err.to_string(),
                 &self.body,
-            )
+            ))
         })
+    }
+
+    /// `error` with the client's secrets replaced.
+    pub(crate) fn redacted(&self, error: Error) -> Error {
+        match &self.redactor {
+            Some(redactor) => redactor.error(error),
+            None => error,
+        }
     }
 
     /// `Ok(self)` for a 2xx status; otherwise the typed error the response carries.
@@ -95,7 +107,8 @@ impl Response {
         if self.status.is_success() {
             Ok(self)
         } else {
-            Err(classify_error(self.context, self.status, &self.body))
+            let error = classify_error(self.context.clone(), self.status, &self.body);
+            Err(self.redacted(error))
         }
     }
 }
@@ -153,6 +166,12 @@ impl Client {
     /// for a new token (one fetch shared by all concurrent rejections) and the request is sent
     /// once more with it. With a fixed token the 401 response is returned as is.
     pub(super) async fn attempt(&self, call: &Call) -> Result<Response> {
+        self.attempt_unredacted(call)
+            .await
+            .map_err(|err| self.inner.redactor.error(err))
+    }
+
+    async fn attempt_unredacted(&self, call: &Call) -> Result<Response> {
         let http = &self.inner.http;
         let session = &self.inner.session;
         let token = session.token(http).await?;
@@ -189,10 +208,20 @@ impl Client {
         );
         let started = Instant::now();
         self.inner.pipeline.counters().sent();
+        let redactor = &self.inner.redactor;
+        redactor.note_token(token.secret());
         let result = self
             .send_inner(call, token, context)
             .instrument(span.clone())
-            .await;
+            .await
+            .map(|mut response| {
+                // Error bodies become error text: no secret may survive in them.
+                if !response.status.is_success() {
+                    response.body = redactor.bytes(std::mem::take(&mut response.body));
+                }
+                response
+            })
+            .map_err(|err| redactor.error(err));
         let duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         span.record("duration_ms", duration_ms);
         let _entered = span.enter();
@@ -260,6 +289,7 @@ impl Client {
             body,
             retry_after,
             attempts: 1,
+            redactor: Some(Arc::clone(&self.inner.redactor)),
         })
     }
 }

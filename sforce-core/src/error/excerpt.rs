@@ -6,6 +6,9 @@ const EXCERPT_CHARS: usize = 300;
 /// Keys whose string values are replaced by `[redacted]` in body excerpts.
 const SECRET_KEYS: &[&str] = &[
     "access_token",
+    "accessToken",
+    "sid",
+    "token",
     "refresh_token",
     "id_token",
     "client_secret",

@@ -216,6 +216,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             retry_after: None,
             attempts: 1,
+            redactor: None,
         })
     }
 
