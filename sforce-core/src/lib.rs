@@ -4,6 +4,7 @@
 #![warn(missing_docs)]
 
 pub mod auth;
+pub mod bulk;
 pub mod client;
 pub mod error;
 pub mod executor;

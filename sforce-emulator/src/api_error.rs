@@ -213,6 +213,56 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Bulk API 2.0 answers and row errors.
+impl ApiError {
+    /// 400 INVALIDJOBSTATE: a transition or upload the job's state does not allow.
+    pub(crate) fn invalid_job_state(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALIDJOBSTATE", message).without_fields()
+    }
+
+    /// 400 INVALIDJOB: a job request that cannot be accepted.
+    pub(crate) fn invalid_job(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALIDJOB", message).without_fields()
+    }
+
+    /// 400 FEATURENOTENABLED-like refusal of a body that is not CSV text.
+    pub(crate) fn invalid_content(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "INVALIDCONTENT", message).without_fields()
+    }
+
+    /// Row error: the key appears in several rows of one job.
+    pub(crate) fn duplicate_in_job(field: &str, value: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "DUPLICATE_VALUE",
+            format!("Duplicate external id specified: {value}"),
+        )
+        .with_fields(&[field])
+    }
+
+    /// Row error: an external ID matching several records.
+    pub(crate) fn duplicate_external_id(field: &str, ids: &[String]) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "DUPLICATE_EXTERNAL_ID",
+            format!(
+                "{field}: more than one record found for external id field: [{}]",
+                ids.join(", ")
+            ),
+        )
+        .with_fields(&[field])
+    }
+
+    /// Row error: the record of an update or delete does not exist (any more).
+    pub(crate) fn entity_is_deleted() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "ENTITY_IS_DELETED",
+            "entity is deleted",
+        )
+    }
+}
+
 impl ApiError {
     /// 405 METHOD_NOT_ALLOWED.
     pub(crate) fn method_not_allowed(method: &str, allowed: &str) -> Self {

@@ -85,6 +85,7 @@ pub struct EmulatorBuilder {
     pub(crate) max_api_version: u32,
     pub(crate) api_limit: u64,
     pub(crate) oauth: crate::oauth::OAuthConfig,
+    pub(crate) bulk: crate::bulk::BulkConfig,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -117,6 +118,7 @@ impl Default for EmulatorBuilder {
             max_api_version: DEFAULT_MAX_API_VERSION,
             api_limit: 15_000,
             oauth: crate::oauth::OAuthConfig::default(),
+            bulk: crate::bulk::BulkConfig::default(),
         }
     }
 }
@@ -183,6 +185,25 @@ impl EmulatorBuilder {
     /// (and rotation), access token lifetime. See [`OAuthConfig`](crate::OAuthConfig).
     pub fn oauth(mut self, config: crate::oauth::OAuthConfig) -> Self {
         self.oauth = config;
+        self
+    }
+
+    /// Bulk API 2.0 ingest jobs are processed in chunks of this many rows (default 2000).
+    pub fn bulk_chunk_size(mut self, rows: usize) -> Self {
+        self.bulk.chunk_size = rows.max(1);
+        self
+    }
+
+    /// How many chunks of one bulk job are processed at once (default 4).
+    pub fn bulk_parallelism(mut self, chunks: usize) -> Self {
+        self.bulk.parallelism = chunks.max(1);
+        self
+    }
+
+    /// A wait before each bulk chunk (and before a query job is evaluated): the processing
+    /// speed (default zero). See also [`Emulator::set_bulk_chunk_delay`].
+    pub fn bulk_chunk_delay(mut self, delay: Duration) -> Self {
+        self.bulk.chunk_delay = delay;
         self
     }
 

@@ -69,6 +69,8 @@ impl Emulator {
         state.tokens.add(config.token.clone(), None);
         state.oauth.configure(config.oauth.clone());
         crate::fill::seed_running_user(&state);
+        let bulk = config.bulk;
+        state.bulk.set_config(|c| *c = bulk);
         let listener =
             TcpListener::bind(config.addr)
                 .await
@@ -312,6 +314,17 @@ impl Emulator {
         self.state
             .api_usage
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Change the wait before each Bulk API chunk; applies to chunks that start afterwards.
+    pub fn set_bulk_chunk_delay(&self, delay: Duration) {
+        self.state.bulk.set_config(|c| c.chunk_delay = delay);
+    }
+
+    /// The info of every Bulk API 2.0 job (ingest and query, not deleted), oldest first, as
+    /// `GET /jobs/{ingest|query}/{id}` answers it.
+    pub fn bulk_jobs(&self) -> Vec<Value> {
+        self.state.bulk.all().iter().map(|j| j.info(true)).collect()
     }
 
     /// Stops the server and closes open connections (also done on drop).

@@ -94,6 +94,7 @@
 #![warn(missing_docs)]
 
 mod api_error;
+mod bulk;
 mod coerce;
 mod config;
 mod emulator;

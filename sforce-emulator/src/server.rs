@@ -107,6 +107,7 @@ pub(crate) fn router(state: Shared) -> Router {
         // Identity (the `id` URL of token responses) and OpenID Connect userinfo.
         .route("/id/{org}/{user}", get(identity::identity))
         .route("/services/oauth2/userinfo", get(identity::userinfo))
+        .merge(crate::handlers::bulk::routes(data))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
 
     let open = Router::new()

@@ -30,6 +30,8 @@ pub(crate) struct State {
     pub(crate) cursors: crate::soql::cursor::Cursors,
     /// Next values of auto-number fields.
     pub(crate) auto_numbers: crate::fill::AutoNumbers,
+    /// Bulk API 2.0 jobs (`crate::bulk`).
+    pub(crate) bulk: crate::bulk::BulkJobs,
     /// The OAuth token endpoint (issue 6, `crate::oauth`).
     pub(crate) oauth: crate::oauth::OAuthState,
     /// Newest API version served (major number, e.g. 62 for `v62.0`).
@@ -61,6 +63,7 @@ impl State {
             failures: Failures::default(),
             cursors: Default::default(),
             auto_numbers: Default::default(),
+            bulk: Default::default(),
             oauth: Default::default(),
             max_api_version,
             api_limit,

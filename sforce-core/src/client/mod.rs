@@ -22,7 +22,7 @@ mod limits;
 pub mod path;
 mod pipeline;
 mod raw;
-mod request;
+pub(crate) mod request;
 mod sobjects;
 mod upsert;
 mod write;

@@ -72,6 +72,8 @@ impl Call {
 pub(crate) struct Response {
     pub(crate) context: RequestContext,
     pub(crate) status: StatusCode,
+    /// The response headers (Bulk API 2.0 query results page with `Sforce-Locator`).
+    pub(crate) headers: HeaderMap,
     pub(crate) body: Vec<u8>,
     /// The `Retry-After` header, when the server sent one.
     pub(crate) retry_after: Option<std::time::Duration>,
@@ -270,6 +272,7 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(parse_retry_after);
+        let headers = response.headers().clone();
         if let Some(usage) = response
             .headers()
             .get("Sforce-Limit-Info")
@@ -286,6 +289,7 @@ impl Client {
         Ok(Response {
             context,
             status,
+            headers,
             body,
             retry_after,
             attempts: 1,

@@ -72,12 +72,29 @@ impl WriteBody {
 pub struct RecordReader {
     sobject: &'static str,
     map: Map<String, Value>,
+    /// Values arrive as text (Bulk API CSV): a text value that does not decode is decoded
+    /// again as the number or boolean it spells.
+    text: bool,
 }
 
 impl RecordReader {
     /// Wraps a record's JSON object.
     pub fn new(sobject: &'static str, map: Map<String, Value>) -> Self {
-        RecordReader { sobject, map }
+        RecordReader {
+            sobject,
+            map,
+            text: false,
+        }
+    }
+
+    /// Wraps a record whose values are all text (a Bulk API 2.0 CSV row): `"12"` then reads
+    /// into an integer field and `"true"` into a boolean one; text fields read the text.
+    pub fn from_text(sobject: &'static str, map: Map<String, Value>) -> Self {
+        RecordReader {
+            sobject,
+            map,
+            text: true,
+        }
     }
 
     fn take(&mut self, api_name: &str) -> Option<Value> {
@@ -102,9 +119,14 @@ impl RecordReader {
     pub fn read<T: DeserializeOwned>(&mut self, api_name: &'static str) -> Result<T, DecodeError> {
         let value = self.take(api_name).unwrap_or(Value::Null);
         let as_integer = integral(&value);
+        let as_scalar = if self.text {
+            scalar_in_text(&value)
+        } else {
+            None
+        };
         serde_json::from_value(value)
-            .or_else(|err| match as_integer {
-                Some(int) => serde_json::from_value(int).map_err(|_| err),
+            .or_else(|err| match as_integer.or(as_scalar) {
+                Some(other) => serde_json::from_value(other).map_err(|_| err),
                 None => Err(err),
             })
             .map_err(|source| DecodeError {
@@ -133,6 +155,18 @@ impl RecordReader {
     /// What is left of the record (fields not read, `attributes`).
     pub fn into_rest(self) -> Map<String, Value> {
         self.map
+    }
+}
+
+/// The number or boolean a text value spells (`"12"`, `"1.5"`, `"true"`), for text-mode reads.
+fn scalar_in_text(value: &Value) -> Option<Value> {
+    let Value::String(text) = value else {
+        return None;
+    };
+    match serde_json::from_str::<Value>(text.trim()).ok()? {
+        Value::Number(n) => Some(integral(&Value::Number(n.clone())).unwrap_or(Value::Number(n))),
+        Value::Bool(b) => Some(Value::Bool(b)),
+        _ => None,
     }
 }
 
