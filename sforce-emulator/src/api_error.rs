@@ -240,19 +240,6 @@ impl ApiError {
         .with_fields(&[field])
     }
 
-    /// Row error: an external ID matching several records.
-    pub(crate) fn duplicate_external_id(field: &str, ids: &[String]) -> Self {
-        Self::new(
-            StatusCode::BAD_REQUEST,
-            "DUPLICATE_EXTERNAL_ID",
-            format!(
-                "{field}: more than one record found for external id field: [{}]",
-                ids.join(", ")
-            ),
-        )
-        .with_fields(&[field])
-    }
-
     /// Row error: the record of an update or delete does not exist (any more).
     pub(crate) fn entity_is_deleted() -> Self {
         Self::new(

@@ -395,7 +395,9 @@ impl Client {
                 info.number_records_failed,
             );
             if last.as_ref() != Some(&now) {
-                progress.emit(ProgressEvent::JobStatus { job: info.clone() });
+                progress.emit(ProgressEvent::JobStatus {
+                    job: Box::new(info.clone()),
+                });
                 last = Some(now);
             }
             if info.state.is_terminal() {

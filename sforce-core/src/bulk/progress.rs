@@ -24,7 +24,7 @@ pub enum ProgressEvent {
     /// one). The last one of a job has a terminal state.
     JobStatus {
         /// The job info as read.
-        job: JobInfo,
+        job: Box<JobInfo>,
     },
     /// The load was dropped before this job finished: nobody reads its results. A job still
     /// `Open` (data possibly uploaded, not closed) is aborted (`aborted` = whether the abort
@@ -39,9 +39,11 @@ pub enum ProgressEvent {
     },
 }
 
+type Callback = Arc<dyn Fn(&ProgressEvent) + Send + Sync>;
+
 /// A progress callback (or none).
 #[derive(Clone, Default)]
-pub(crate) struct Progress(Option<Arc<dyn Fn(&ProgressEvent) + Send + Sync>>);
+pub(crate) struct Progress(Option<Callback>);
 
 impl Progress {
     pub(crate) fn new(f: impl Fn(&ProgressEvent) + Send + Sync + 'static) -> Self {

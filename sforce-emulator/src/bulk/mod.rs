@@ -10,8 +10,9 @@
 //! Salesforce's parallel chunks would (the exact code Salesforce uses there is unconfirmed:
 //! the emulator answers `DUPLICATE_VALUE` `Duplicate external id specified: <value>`).
 //!
-//! Query: created `UploadComplete`, evaluated in the background (after one chunk delay),
-//! `JobComplete` with its rows kept for `results` pages.
+//! Query: evaluated when created (`crate::soql::run`, the evaluator behind `/query`; a bad
+//! query answers 400 then), `UploadComplete`, then `InProgress` and `JobComplete` in the
+//! background after one chunk delay; the rows are kept for `results` pages.
 
 mod ingest;
 mod job;
@@ -24,7 +25,7 @@ use std::time::Duration;
 
 pub(crate) use ingest::process_ingest;
 pub(crate) use job::{Job, JobKind, JobState};
-pub(crate) use query::{process_query, results_page};
+pub(crate) use query::{evaluate, process_query, results_page};
 
 /// Bulk processing knobs (set with the `EmulatorBuilder` and `Emulator` bulk setters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,17 +3,19 @@
 
 use std::sync::Arc;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::ingest::write_line;
 use super::job::{Job, JobState};
 use crate::api_error::ApiError;
-use crate::state::Shared;
+use crate::soql;
+use crate::state::{Shared, State};
 
 /// Rows per page when the request sets no `maxRecords`.
 const DEFAULT_PAGE: usize = 50_000;
 
-/// Evaluates a query job's SOQL and keeps its rows (or fails the job with the query's error).
+/// Moves a created query job (rows already evaluated) through `InProgress` to
+/// `JobComplete`, after one chunk delay (the processing speed).
 pub(crate) async fn process_query(state: Shared, job: Arc<Job>) {
     {
         let mut data = job.data();
@@ -26,85 +28,48 @@ pub(crate) async fn process_query(state: Shared, job: Arc<Job>) {
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    let soql = job.query.clone().unwrap_or_default();
-    let all = job.operation == "queryAll";
-    let result = evaluate(&state, &soql, all);
     let mut data = job.data();
-    if data.state != JobState::InProgress {
-        return;
-    }
-    match result {
-        Ok((columns, records)) => {
-            write_line(&mut data.query_header, columns.iter().map(String::as_str));
-            for record in &records {
-                let cells: Vec<String> = columns.iter().map(|c| cell(record, c)).collect();
-                let mut line = Vec::new();
-                write_line(&mut line, cells.iter().map(String::as_str));
-                data.query_rows.push(line);
-            }
-            data.processed = data.query_rows.len() as u64;
-            Job::set_state(&mut data, JobState::JobComplete);
-        }
-        Err(error) => {
-            data.error_message = Some(format!("{}: {}", error.code, error.message));
-            Job::set_state(&mut data, JobState::Failed);
-        }
+    if data.state == JobState::InProgress {
+        data.processed = data.query_rows.len() as u64;
+        Job::set_state(&mut data, JobState::JobComplete);
     }
 }
 
-/// The columns (as selected, dotted for parents) and records of a query.
-fn evaluate(
-    state: &Shared,
-    soql: &str,
-    all: bool,
-) -> Result<(Vec<String>, Vec<Map<String, Value>>), ApiError> {
-    let _ = all;
-    let (columns, object) = select_list(soql)?;
-    let describe = state.schema.get(&object).ok_or_else(|| {
-        ApiError::invalid_job(format!("sObject type '{object}' is not supported."))
-    })?;
-    Ok((columns, state.store.all(describe)))
-}
-
-/// The select list and object of `SELECT a, b FROM X`.
-fn select_list(soql: &str) -> Result<(Vec<String>, String), ApiError> {
-    let malformed = || ApiError::invalid_job(format!("MALFORMED_QUERY: {soql}"));
-    let rest = soql
-        .trim()
-        .strip_prefix("SELECT ")
-        .or_else(|| soql.trim().strip_prefix("select "))
-        .ok_or_else(malformed)?;
-    let upper = rest.to_ascii_uppercase();
-    let at = upper.find(" FROM ").ok_or_else(malformed)?;
-    let columns = rest[..at].split(',').map(|c| c.trim().to_owned()).collect();
-    let object = rest[at + 6..]
-        .split_whitespace()
-        .next()
-        .ok_or_else(malformed)?
-        .to_owned();
-    Ok((columns, object))
-}
-
-/// The cell of column `path` (`Owner.Name` follows nested records): empty for null.
-fn cell(record: &Map<String, Value>, path: &str) -> String {
-    let mut value: Option<&Value> = None;
-    let mut map = Some(record);
-    for part in path.split('.') {
-        value = map.and_then(|m| {
-            m.get(part).or_else(|| {
-                m.iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(part))
-                    .map(|(_, v)| v)
-            })
-        });
-        map = value.and_then(Value::as_object);
+/// Runs a query job's SOQL with the emulator's evaluator (`crate::soql::run`, the one
+/// `/query` uses) and keeps the rows as CSV lines. Called when the job is created, so a bad
+/// query answers 400 there, as Salesforce does; the rows are a snapshot of that moment.
+pub(crate) fn evaluate(state: &State, job: &Job) -> Result<(), ApiError> {
+    let soql = job.query.as_deref().unwrap_or_default();
+    let output = soql::run(state, soql, job.operation == "queryAll", job.api_version)?;
+    if output.has_subqueries {
+        return Err(ApiError::invalid_job(
+            "FeatureNotEnabled : Nested queries are not supported in Bulk API 2.0 query jobs",
+        ));
     }
+    let mut data = job.data();
+    write_line(
+        &mut data.query_header,
+        output.columns.iter().map(String::as_str),
+    );
+    for record in &output.records {
+        let cells: Vec<String> = output
+            .columns
+            .iter()
+            .map(|c| cell(soql::column_value(record, c)))
+            .collect();
+        let mut line = Vec::new();
+        write_line(&mut line, cells.iter().map(String::as_str));
+        data.query_rows.push(line);
+    }
+    Ok(())
+}
+
+/// A value as a CSV cell: empty for null, text as is, numbers and booleans as written.
+fn cell(value: &Value) -> String {
     match value {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(other) => other.to_string(),
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 

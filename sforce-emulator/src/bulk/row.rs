@@ -6,6 +6,7 @@ use sforce_core::describe::{FieldDescribe, SObjectDescribe};
 
 use crate::api_error::ApiError;
 use crate::handlers::records::{apply_update, insert_new, resolve_id};
+use crate::handlers::upsert::{Plan, commit_upsert, in_flight_key, plan_upsert};
 use crate::state::State;
 use crate::store::normalize;
 use crate::validate::{Operation, check_values, check_writable};
@@ -179,36 +180,27 @@ pub(crate) fn apply(
         }
         "upsert" => {
             let field = key_field.expect("upsert jobs have a key field");
-            let value = body
+            let key_value = body
                 .get(&field.name)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
+                .filter(|v| v.is_string())
+                .cloned()
                 .ok_or_else(|| ApiError::required_missing(&[&field.name]))?;
-            let key = normalize(field, &Value::String(value.clone())).unwrap_or_default();
             let _in_flight = state
                 .in_flight
-                .enter(format!("{}\u{0}{}\u{0}{key}", describe.name, field.name));
-            let matches = state.store.find(describe, field, &key);
-            match matches.as_slice() {
-                [] => {
-                    let changes = check_values(describe, &body, b"")?;
-                    check_writable(describe, &changes, Operation::Create)?;
-                    let id = insert_new(state, describe, &changes)?;
-                    Ok(Applied { id, created: true })
-                }
-                [id] => {
-                    body.remove(&field.name);
-                    let changes = check_values(describe, &body, b"").map_err(|e| with_id(e, id))?;
-                    check_writable(describe, &changes, Operation::Update)
-                        .map_err(|e| with_id(e, id))?;
-                    apply_update(state, describe, id, changes).map_err(|e| with_id(e, id))?;
-                    Ok(Applied {
-                        id: id.clone(),
-                        created: false,
-                    })
-                }
-                several => Err(ApiError::duplicate_external_id(&field.name, several).into()),
-            }
+                .enter(in_flight_key(describe, field, &key_value));
+            let changes = check_values(describe, &body, b"")?;
+            // The same lookup and commit as REST and collection upserts, without the commit
+            // window: a job's rows hold distinct keys (duplicates fail before this).
+            let plan = plan_upsert(state, describe, field, &key_value, changes, false)?;
+            let target = match &plan {
+                Plan::Update { id, .. } => id.clone(),
+                _ => String::new(),
+            };
+            let done = commit_upsert(state, describe, plan).map_err(|e| with_id(e, &target))?;
+            Ok(Applied {
+                id: done.id,
+                created: done.created,
+            })
         }
         "update" => {
             let id = record_id(describe, &mut body)?;

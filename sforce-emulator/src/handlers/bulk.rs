@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::{Params, json_response};
 use crate::api_error::ApiError;
-use crate::bulk::{Job, JobKind, JobState, process_ingest, process_query, results_page};
+use crate::bulk::{Job, JobKind, JobState, evaluate, process_ingest, process_query, results_page};
 use crate::state::{Shared, State};
 
 /// The Bulk API 2.0 routes, relative to `/services/data/{version}`.
@@ -391,6 +391,7 @@ async fn create_query(
         Some(soql),
         version,
     ));
+    evaluate(&state, &job)?;
     state.bulk.insert(job.clone());
     tokio::spawn(process_query(state.clone(), job.clone()));
     Ok(json_response(StatusCode::OK, job.info(false)))

@@ -1,6 +1,7 @@
 //! HTTP handlers, one module per concern: service metadata, record CRUD, upsert by external ID,
 //! SOQL queries.
 
+pub(crate) mod bulk;
 pub(crate) mod collections;
 pub(crate) mod composite;
 pub(crate) mod identity;
