@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use sforce::bulk::{IngestOperation, PollPolicy, ProgressEvent, RecordOutcome, ResultFile};
+use sforce::bulk::{IngestOperation, ProgressEvent, RecordOutcome, ResultFile};
 use sforce::emulator::{Emulator, Failure};
 use sforce::{Date, DateTime, ErrorCode, Field, Id, SObject};
-use support::{HANG, client, emulator, obj};
+use support::{HANG, client, emulator, fast_poll, obj};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 enum CallType {
@@ -71,12 +71,6 @@ struct Tiny {
     #[sobject(rename = "uuid__c")]
     uuid: String,
     subject: Option<String>,
-}
-
-fn fast_poll() -> PollPolicy {
-    PollPolicy::new()
-        .initial(Duration::from_millis(5))
-        .max(Duration::from_millis(50))
 }
 
 fn full_call(uuid: &str) -> CallLog {
@@ -349,6 +343,20 @@ async fn failed_and_invalid_rows_reach_their_input_record() {
     }
 }
 
+/// An emulator processing bulk jobs one chunk of `chunk` rows at a time, each after `delay`.
+async fn slow_emulator(chunk: usize, delay: Duration) -> (Emulator, sforce::Client) {
+    let emu = Emulator::builder()
+        .commit_latency(Duration::ZERO)
+        .bulk_chunk_size(chunk)
+        .bulk_parallelism(1)
+        .bulk_chunk_delay(delay)
+        .start()
+        .await
+        .unwrap();
+    let client = client(&emu);
+    (emu, client)
+}
+
 /// The load's job, once the emulator has it.
 async fn wait_for_job(emu: &Emulator, state: &str) -> String {
     tokio::time::timeout(HANG, async {
@@ -365,15 +373,7 @@ async fn wait_for_job(emu: &Emulator, state: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn aborted_mid_way_the_rest_is_unprocessed_and_reaches_its_input_record() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .bulk_chunk_size(10)
-        .bulk_parallelism(1)
-        .bulk_chunk_delay(Duration::from_millis(30))
-        .start()
-        .await
-        .unwrap();
-    let client = client(&emu);
+    let (emu, client) = slow_emulator(10, Duration::from_millis(30)).await;
     let load = client
         .bulk()
         .upsert(Tiny::FIELD.uuid)
@@ -465,15 +465,7 @@ async fn a_load_dropped_during_upload_aborts_its_open_job_and_says_so() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_load_dropped_while_its_job_runs_stops_polling_and_reports_the_running_job() {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .bulk_chunk_size(1)
-        .bulk_parallelism(1)
-        .bulk_chunk_delay(Duration::from_millis(20))
-        .start()
-        .await
-        .unwrap();
-    let client = client(&emu);
+    let (emu, client) = slow_emulator(1, Duration::from_millis(20)).await;
     let events = Arc::new(Mutex::new(Vec::new()));
     let seen = events.clone();
     let load = client

@@ -3,13 +3,10 @@
 
 mod support;
 
-use std::time::Duration;
-
 use futures::TryStreamExt;
 use serde_json::json;
-use sforce::bulk::PollPolicy;
 use sforce::{ErrorCode, SObject};
-use support::{HANG, client, emulator, obj};
+use support::{HANG, client, emulator, fast_poll, obj};
 
 #[derive(Debug, Clone, PartialEq, SObject)]
 #[sobject(name = "Task")]
@@ -20,12 +17,6 @@ struct Row {
     call_duration_in_seconds: Option<i64>,
     #[sobject(rename = "isTransfer__c")]
     is_transfer: Option<bool>,
-}
-
-fn fast_poll() -> PollPolicy {
-    PollPolicy::new()
-        .initial(Duration::from_millis(5))
-        .max(Duration::from_millis(50))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

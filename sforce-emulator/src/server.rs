@@ -28,7 +28,8 @@ use crate::observe::LoggedRequest;
 use crate::state::Shared;
 
 /// Largest request body accepted.
-const MAX_BODY: usize = 64 * 1024 * 1024;
+/// Bulk API 2.0 uploads go up to 150 MB (Salesforce's limit for one job's CSV).
+const MAX_BODY: usize = 160 * 1024 * 1024;
 
 /// Closes the connection a request arrived on (injected connection drops).
 #[derive(Clone)]

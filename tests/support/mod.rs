@@ -98,3 +98,10 @@ pub async fn fixture_emulator() -> (Emulator, Client) {
     let client = client(&emu);
     (emu, client)
 }
+
+/// Bulk job polling for the emulator: 5 ms growing to 50 ms.
+pub fn fast_poll() -> sforce::bulk::PollPolicy {
+    sforce::bulk::PollPolicy::new()
+        .initial(Duration::from_millis(5))
+        .max(Duration::from_millis(50))
+}

@@ -88,6 +88,11 @@ pub(crate) struct JobBuffer {
     /// Inputs merged into a row other than its first: (row, input).
     extra_inputs: Vec<(u32, u64)>,
     garbage: usize,
+    /// Where the header line ends (rows start there).
+    header_end: usize,
+    /// The fewest cells any row was written with (rows written before a column was added
+    /// are padded when the job is finished).
+    narrowest: usize,
     /// Per column: whether any row has a non-empty cell in it.
     used: Vec<bool>,
     limit: usize,
@@ -112,6 +117,8 @@ impl JobBuffer {
             by_hash: HashMap::new(),
             extra_inputs: Vec::new(),
             garbage: 0,
+            header_end: 0,
+            narrowest: usize::MAX,
             used: Vec::new(),
             limit,
             hasher,
@@ -126,6 +133,7 @@ impl JobBuffer {
             )
             .expect("writing to memory");
             buffer.header_columns = buffer.columns.len();
+            buffer.header_end = buffer.data.len();
         }
         buffer
     }
@@ -236,7 +244,7 @@ impl JobBuffer {
             new.len = (self.data.len() - start) as u32;
             self.extra_inputs.push((row, input));
             if self.garbage > self.live_bytes() {
-                self.compact(None);
+                self.compact_in_place();
             }
             return Ok(Added::Merged);
         }
@@ -244,6 +252,7 @@ impl JobBuffer {
         write_record(&mut self.data, cells.iter().map(|c| c.as_bytes()))
             .expect("writing to memory");
         let len = self.data.len() - start;
+        self.narrowest = self.narrowest.min(cells.len());
         let header = if self.header_columns == self.columns.len() {
             0
         } else {
@@ -269,6 +278,29 @@ impl JobBuffer {
         Ok(Added::New)
     }
 
+    /// Drops merged-away rows without a second buffer: live rows move down in byte order
+    /// (never past their old position), so the job's memory stays one CSV plus 16 bytes a
+    /// row for the sort.
+    fn compact_in_place(&mut self) {
+        let mut order: Vec<(usize, u32)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.start, i as u32))
+            .collect();
+        order.sort_unstable();
+        let mut cursor = self.header_end;
+        for (start, i) in order {
+            let slot = &mut self.slots[i as usize];
+            let len = slot.len as usize;
+            self.data.copy_within(start..start + len, cursor);
+            slot.start = cursor;
+            cursor += len;
+        }
+        self.data.truncate(cursor);
+        self.garbage = 0;
+    }
+
     /// Rewrites `data` with only the live rows, every row as wide as the header, and only
     /// the columns in `keep` (all when `None`).
     fn compact(&mut self, keep: Option<&[bool]>) {
@@ -276,6 +308,7 @@ impl JobBuffer {
         let kept = |i: usize| keep.is_none_or(|k| k[i]);
         let header = self.columns.iter().enumerate().filter(|(i, _)| kept(*i));
         write_record(&mut data, header.map(|(_, c)| c.as_bytes())).expect("memory");
+        let header_end = data.len();
         let width = self.columns.len();
         for slot in &mut self.slots {
             let line = &self.data[slot.start..slot.start + slot.len as usize];
@@ -299,6 +332,8 @@ impl JobBuffer {
         self.data = data;
         self.garbage = 0;
         self.header_columns = width;
+        self.header_end = header_end;
+        self.narrowest = width;
     }
 
     /// The CSV to upload (header and rows, every row as wide as the header), and what is
@@ -325,13 +360,10 @@ impl JobBuffer {
                 i += 1;
                 keep[i - 1]
             });
-        } else if self.garbage > 0
-            || self.header_columns != self.columns.len()
-            || self.slots.iter().any(|s| {
-                count_cells(&self.data[s.start..s.start + s.len as usize]) != self.columns.len()
-            })
-        {
+        } else if self.header_columns != self.columns.len() || self.narrowest < self.columns.len() {
             self.compact(None);
+        } else if self.garbage > 0 {
+            self.compact_in_place();
         }
         let mut extra: HashMap<u32, Vec<u64>> = HashMap::new();
         for (row, input) in self.extra_inputs {
@@ -484,7 +516,7 @@ mod tests {
         let (csv, mut index) = b.finish();
         assert_eq!(
             String::from_utf8(csv).unwrap(),
-            "uuid__c,Subject,Status\nK1,#N/A,Completed\nK2,other,\n"
+            "uuid__c,Subject,Status\nK2,other,\nK1,#N/A,Completed\n"
         );
         assert_eq!(index.take(["K1", "x", "y"]), Some(vec![0, 2, 3]));
         assert_eq!(index.take(["K1", "x", "y"]), None);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::progress::{Progress, ProgressEvent};
 use crate::client::Client;
 use crate::client::path::check_name;
+use crate::client::pipeline::Resend;
 use crate::client::request::{Call, Response};
 use crate::error::{Error, Result};
 
@@ -314,16 +315,20 @@ impl Client {
         }
         let call =
             Call::new(Method::POST, self.job_path(JobKind::Ingest, None, "")?).json(request)?;
-        // Not idempotent: a retried create would open a second job.
+        // A POST: not idempotent (a resent create would open a second job), so the pipeline
+        // resends it only when it cannot have arrived.
         self.execute_ok(&call).await?.json()
     }
 
     pub(crate) async fn upload_job_data(&self, id: &str, csv: Vec<u8>) -> Result<()> {
+        // A PUT, but not idempotent here: Salesforce refuses a second upload to one job, so
+        // the pipeline may resend it only when the first cannot have arrived.
         let mut call = Call::new(
             Method::PUT,
             self.job_path(JobKind::Ingest, Some(id), "batches")?,
-        );
-        call.body = Some((csv, "text/csv".to_owned()));
+        )
+        .resend(Resend::NotIdempotent);
+        call.body = Some((csv.into(), "text/csv".to_owned()));
         self.execute_ok(&call).await.map(drop)
     }
 

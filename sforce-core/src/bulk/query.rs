@@ -144,9 +144,6 @@ impl<T: Send + 'static> QueryJob<T> {
                 vec![ApiErrorItem::new(ErrorCode::Other(code), message)],
             ));
         }
-        self.progress.emit(ProgressEvent::JobStatus {
-            job: Box::new(info.clone()),
-        });
         Ok(info)
     }
 }

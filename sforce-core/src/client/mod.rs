@@ -20,7 +20,7 @@ mod describe;
 mod key;
 mod limits;
 pub mod path;
-mod pipeline;
+pub(crate) mod pipeline;
 mod raw;
 pub(crate) mod request;
 mod sobjects;

@@ -45,7 +45,7 @@ impl RawRequest {
     pub fn body(mut self, content_type: &str, bytes: impl Into<Vec<u8>>) -> Self {
         let bytes = bytes.into();
         self.call = self.call.map(|mut call| {
-            call.body = Some((bytes, content_type.to_owned()));
+            call.body = Some((bytes.into(), content_type.to_owned()));
             call
         });
         self

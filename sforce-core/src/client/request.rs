@@ -26,8 +26,10 @@ pub(crate) struct Call {
     /// Instance-relative path starting with `/`, already percent-encoded; may carry a query.
     pub(crate) path: String,
     pub(crate) query: Vec<(String, String)>,
-    /// The body and its content type.
-    pub(crate) body: Option<(Vec<u8>, String)>,
+    /// The body and its content type. `Bytes`, so that resending (and sending at all: reqwest
+    /// takes the body by value) shares the buffer instead of copying it: a Bulk API upload
+    /// is up to 100 MB.
+    pub(crate) body: Option<(bytes::Bytes, String)>,
     /// Extra headers (never `Authorization`).
     pub(crate) headers: HeaderMap,
     /// Whether the pipeline may send it again after a transient failure.
@@ -62,7 +64,7 @@ impl Call {
     pub(crate) fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Result<Self> {
         let bytes = serde_json::to_vec(body)
             .map_err(|err| Error::invalid_input(format!("cannot serialize the body: {err}")))?;
-        self.body = Some((bytes, "application/json".to_owned()));
+        self.body = Some((bytes.into(), "application/json".to_owned()));
         Ok(self)
     }
 }

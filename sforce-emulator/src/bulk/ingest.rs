@@ -98,14 +98,7 @@ pub(crate) async fn process_ingest(state: Shared, job: Arc<Job>) {
             .iter()
             .position(|c| matches!(c, Column::Field(f) if f.eq_ignore_ascii_case(name)))
     });
-    let fold = |value: &str| -> String {
-        match (&key_field, job.operation.as_str()) {
-            (Some(f), "upsert") => {
-                normalize(f, &Value::String(value.to_owned())).unwrap_or_default()
-            }
-            _ => value.get(..15).unwrap_or(value).to_owned(),
-        }
-    };
+    let fold = |value: &str| fold_key(key_field.as_ref(), &job.operation, value);
     let mut seen: HashMap<String, u32> = HashMap::new();
     if let Some(at) = key_at {
         for row in &rows {
@@ -156,6 +149,19 @@ pub(crate) async fn process_ingest(state: Shared, job: Arc<Job>) {
     }
 }
 
+/// A row's key as the job compares keys: an upsert's external ID as its field matches it, a
+/// record Id by its first 15 characters.
+fn fold_key(
+    key_field: Option<&sforce_core::describe::FieldDescribe>,
+    operation: &str,
+    value: &str,
+) -> String {
+    match (key_field, operation) {
+        (Some(f), "upsert") => normalize(f, &Value::String(value.to_owned())).unwrap_or_default(),
+        _ => value.get(..15).unwrap_or(value).to_owned(),
+    }
+}
+
 /// One chunk of rows, processed in order.
 struct Chunk {
     state: Shared,
@@ -202,12 +208,7 @@ impl Chunk {
             .and_then(|at| row.get(at))
             .filter(|v| !v.is_empty())
         {
-            let folded = match (&self.key_field, self.job.operation.as_str()) {
-                (Some(f), "upsert") => {
-                    normalize(f, &Value::String(value.to_owned())).unwrap_or_default()
-                }
-                _ => value.get(..15).unwrap_or(value).to_owned(),
-            };
+            let folded = fold_key(self.key_field.as_ref(), &self.job.operation, value);
             if self.duplicates.contains_key(&folded) {
                 let field = self.key_field.as_ref().map_or("Id", |f| f.name.as_str());
                 return Err(ApiError::duplicate_in_job(field, value).into());

@@ -1,0 +1,238 @@
+//! bulk_bench: N Task upserts over K keys (default 1,000,000 over 900,000: 100,000 keys are
+//! written twice) against the emulator, through
+//! - `bulk`: Bulk API 2.0 ingest jobs (`client.bulk().upsert(..)`, the default 100 MB upload
+//!   limit), records streamed from an iterator;
+//! - `rest`: one `Client::upsert` per record (the write executor; 64 upserts awaited at a
+//!   time).
+//!
+//! sObject Collections is not compared: the client API for it is not in this tree yet.
+//!
+//! Each mode runs in its own process against its own emulator process, so the peak RSS
+//! (`VmHWM`) is the client side's alone. Measured: API requests (the emulator's
+//! `Sforce-Limit-Info` count), wall seconds, records per second, peak RSS in MB. Prints a table
+//! and one JSON line per mode. No timing assertions.
+//!
+//! ```text
+//! cargo run --release --example bulk_bench                      # 1,000,000 over 900,000
+//! cargo run --release --example bulk_bench -- 20000 18000       # smoke run
+//! cargo run --release --example bulk_bench -- 20000 18000 bulk  # one mode
+//! ```
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::json;
+use sforce::{Client, SObject};
+
+#[derive(Debug, Clone, SObject)]
+#[sobject(name = "Task")]
+struct CallLog {
+    #[external_id]
+    #[sobject(rename = "uuid__c")]
+    uuid: String,
+    subject: Option<String>,
+    status: Option<String>,
+    call_duration_in_seconds: Option<i32>,
+}
+
+/// Record `i` of the workload: key `i % keys`, so keys below `records - keys` come twice.
+fn record(i: u64, keys: u64) -> CallLog {
+    CallLog {
+        uuid: format!("bench-{:08}", i % keys),
+        subject: Some(format!("Call {i}")),
+        status: Some(
+            if i % 2 == 0 {
+                "Completed"
+            } else {
+                "Not Started"
+            }
+            .into(),
+        ),
+        call_duration_in_seconds: Some((i % 1000) as i32),
+    }
+}
+
+/// Peak resident set of this process, in MB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// `--serve`: an emulator until stdin closes.
+async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+    let emu = sforce::emulator::Emulator::builder()
+        .commit_latency(Duration::ZERO)
+        .bulk_chunk_size(10_000)
+        .start()
+        .await?;
+    println!("{}", emu.url());
+    std::io::stdout().flush()?;
+    tokio::task::spawn_blocking(|| {
+        let mut line = String::new();
+        while std::io::stdin()
+            .read_line(&mut line)
+            .map(|n| n > 0)
+            .unwrap_or(false)
+        {}
+    })
+    .await?;
+    Ok(())
+}
+
+/// `--mode <m> <url> <records> <keys>`: one measured run; prints one JSON line.
+async fn run_mode(
+    mode: &str,
+    url: &str,
+    records: u64,
+    keys: u64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::builder()
+        .instance_url(url)
+        .access_token(sforce::emulator::DEFAULT_TOKEN)
+        .build()?;
+    let started = Instant::now();
+    let (ok, failed) = match mode {
+        "bulk" => {
+            let report = client
+                .bulk()
+                .upsert(CallLog::FIELD.uuid)
+                .poll(
+                    sforce::bulk::PollPolicy::new()
+                        .initial(Duration::from_millis(50))
+                        .max(Duration::from_millis(500)),
+                )
+                .run_iter((0..records).map(|i| record(i, keys)))
+                .await?;
+            (
+                report.created + report.updated,
+                report.failed + report.unprocessed + report.invalid,
+            )
+        }
+        "rest" => {
+            let mut ok = 0u64;
+            let mut failed = 0u64;
+            let mut results = futures::stream::iter(0..records)
+                .map(|i| {
+                    let body = record(i, keys);
+                    body.upsert(&client)
+                })
+                .buffer_unordered(64);
+            while let Some(result) = results.next().await {
+                match result {
+                    Ok(_) => ok += 1,
+                    Err(_) => failed += 1,
+                }
+            }
+            (ok, failed)
+        }
+        other => return Err(format!("unknown mode {other}").into()),
+    };
+    let wall = started.elapsed().as_secs_f64();
+    let requests = client.api_usage().map_or(0, |u| u.used);
+    println!(
+        "{}",
+        json!({
+            "bench": "bulk_bench", "mode": mode, "records": records, "keys": keys,
+            "ok": ok, "failed": failed, "api_requests": requests,
+            "wall_s": (wall * 100.0).round() / 100.0,
+            "records_per_s": (records as f64 / wall).round(),
+            "peak_rss_mb": (peak_rss_mb() * 10.0).round() / 10.0,
+        })
+    );
+    Ok(())
+}
+
+/// Starts an emulator process and returns it with its URL.
+fn start_emulator() -> Result<(Child, String), Box<dyn std::error::Error>> {
+    let mut child = Command::new(std::env::current_exe()?)
+        .arg("--serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut url)?;
+    Ok((child, url.trim().to_owned()))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match args.first().map(String::as_str) {
+        Some("--serve") => return runtime.block_on(serve()),
+        Some("--mode") => {
+            let [_, mode, url, records, keys] = args.as_slice() else {
+                return Err("--mode <mode> <url> <records> <keys>".into());
+            };
+            return runtime.block_on(run_mode(mode, url, records.parse()?, keys.parse()?));
+        }
+        _ => {}
+    }
+    let records: u64 = args
+        .first()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(1_000_000);
+    let keys: u64 = args
+        .get(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(900_000);
+    let modes: Vec<&str> = match args.get(2) {
+        Some(m) => m.split(',').collect(),
+        None => vec!["bulk", "rest"],
+    };
+    let mut lines = Vec::new();
+    for mode in modes {
+        let (mut emulator, url) = start_emulator()?;
+        let out = Command::new(std::env::current_exe()?)
+            .args([
+                "--mode",
+                mode,
+                &url,
+                &records.to_string(),
+                &keys.to_string(),
+            ])
+            .stderr(Stdio::inherit())
+            .output()?;
+        drop(emulator.stdin.take());
+        let _ = emulator.wait();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().last().unwrap_or_default().to_owned();
+        let value: serde_json::Value = serde_json::from_str(&line)
+            .map_err(|e| format!("mode {mode} printed no result ({e}): {text}"))?;
+        lines.push(value);
+    }
+    println!(
+        "{:<6} {:>10} {:>9} {:>10} {:>12} {:>9} {:>11} {:>12}",
+        "mode", "records", "keys", "failed", "api_requests", "wall_s", "records/s", "peak_rss_mb"
+    );
+    for v in &lines {
+        println!(
+            "{:<6} {:>10} {:>9} {:>10} {:>12} {:>9} {:>11} {:>12}",
+            v["mode"].as_str().unwrap_or(""),
+            v["records"],
+            v["keys"],
+            v["failed"],
+            v["api_requests"],
+            v["wall_s"],
+            v["records_per_s"],
+            v["peak_rss_mb"]
+        );
+    }
+    println!("collections: not compared (no client API for sObject Collections in this tree)");
+    for v in &lines {
+        println!("{v}");
+    }
+    Ok(())
+}
