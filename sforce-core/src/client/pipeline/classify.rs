@@ -213,6 +213,7 @@ mod tests {
         Ok(Response {
             context: RequestContext::new(Method::PATCH, "/services/data/v62.0/sobjects/Task/x"),
             status: StatusCode::from_u16(status).unwrap(),
+            headers: Default::default(),
             body: body.as_bytes().to_vec(),
             retry_after: None,
             attempts: 1,
