@@ -353,7 +353,7 @@ impl Client {
         self.execute_ok(&call).await.map(drop)
     }
 
-    pub(crate) async fn job_results(&self, id: &str, which: ResultsKind) -> Result<Vec<u8>> {
+    pub(crate) async fn job_results(&self, id: &str, which: ResultsKind) -> Result<bytes::Bytes> {
         let call = Call::new(
             Method::GET,
             self.job_path(JobKind::Ingest, Some(id), which.resource())?,

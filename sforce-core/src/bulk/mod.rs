@@ -318,6 +318,6 @@ impl Bulk {
             ResultFile::Failed => ResultsKind::Failed,
             ResultFile::Unprocessed => ResultsKind::Unprocessed,
         };
-        self.client.job_results(job_id, kind).await
+        Ok(self.client.job_results(job_id, kind).await?.to_vec())
     }
 }

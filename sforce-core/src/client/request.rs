@@ -76,7 +76,8 @@ pub(crate) struct Response {
     pub(crate) status: StatusCode,
     /// The response headers (Bulk API 2.0 query results page with `Sforce-Locator`).
     pub(crate) headers: HeaderMap,
-    pub(crate) body: Vec<u8>,
+    /// The body as received (shared, not copied: Bulk API result files are large).
+    pub(crate) body: bytes::Bytes,
     /// The `Retry-After` header, when the server sent one.
     pub(crate) retry_after: Option<std::time::Duration>,
     /// Requests the pipeline sent to obtain this response (1 without retries).
@@ -286,8 +287,7 @@ impl Client {
         let body = response
             .bytes()
             .await
-            .map_err(|err| Error::from_reqwest(context.clone(), err))?
-            .to_vec();
+            .map_err(|err| Error::from_reqwest(context.clone(), err))?;
         Ok(Response {
             context,
             status,

@@ -1,5 +1,6 @@
 //! One CSV row of an ingest job applied to the store, with the same describe-driven checks as
-//! REST writes (`validate::check_values`, `check_writable`, required fields, unique index).
+//! REST writes: `validate::check_record` (values, references, field-level security), then the
+//! same create / update / upsert commit paths (required fields, unique index).
 
 use serde_json::{Map, Value};
 use sforce_core::describe::{FieldDescribe, SObjectDescribe};
@@ -9,7 +10,7 @@ use crate::handlers::records::{apply_update, insert_new, resolve_id};
 use crate::handlers::upsert::{Plan, commit_upsert, in_flight_key, plan_upsert};
 use crate::state::State;
 use crate::store::normalize;
-use crate::validate::{Operation, check_values, check_writable};
+use crate::validate::{Operation, check_record, check_references, check_values};
 
 /// The cell that sets a field to null.
 pub(crate) const NULL_CELL: &str = "#N/A";
@@ -173,8 +174,7 @@ pub(crate) fn apply(
     let mut body = body(state, columns, cells)?;
     match operation {
         "insert" => {
-            let changes = check_values(describe, &body, b"")?;
-            check_writable(describe, &changes, Operation::Create)?;
+            let changes = check_record(state, describe, &body, b"", Operation::Create)?;
             let id = insert_new(state, describe, &changes)?;
             Ok(Applied { id, created: true })
         }
@@ -189,6 +189,7 @@ pub(crate) fn apply(
                 .in_flight
                 .enter(in_flight_key(describe, field, &key_value));
             let changes = check_values(describe, &body, b"")?;
+            check_references(state, describe, &changes)?;
             // The same lookup and commit as REST and collection upserts, without the commit
             // window: a job's rows hold distinct keys (duplicates fail before this).
             let plan = plan_upsert(state, describe, field, &key_value, changes, false)?;
@@ -204,8 +205,8 @@ pub(crate) fn apply(
         }
         "update" => {
             let id = record_id(describe, &mut body)?;
-            let changes = check_values(describe, &body, b"").map_err(|e| with_id(e, &id))?;
-            check_writable(describe, &changes, Operation::Update).map_err(|e| with_id(e, &id))?;
+            let changes = check_record(state, describe, &body, b"", Operation::Update)
+                .map_err(|e| with_id(e, &id))?;
             if state.store.get(describe, &id).is_none() {
                 return Err(with_id(ApiError::entity_is_deleted(), &id));
             }

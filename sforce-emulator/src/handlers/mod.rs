@@ -5,7 +5,6 @@ pub(crate) mod bulk;
 pub(crate) mod collections;
 pub(crate) mod composite;
 pub(crate) mod identity;
-pub(crate) mod bulk;
 pub(crate) mod meta;
 pub(crate) mod query;
 pub(crate) mod records;

@@ -214,7 +214,7 @@ mod tests {
             context: RequestContext::new(Method::PATCH, "/services/data/v62.0/sobjects/Task/x"),
             status: StatusCode::from_u16(status).unwrap(),
             headers: Default::default(),
-            body: body.as_bytes().to_vec(),
+            body: body.as_bytes().to_vec().into(),
             retry_after: None,
             attempts: 1,
             redactor: None,
