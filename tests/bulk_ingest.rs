@@ -84,7 +84,7 @@ fn full_call(uuid: &str) -> CallLog {
         call_duration_in_seconds: Some(597),
         activity_date: Some("2021-07-20".parse().unwrap()),
         is_transfer: Some(true),
-        legacy_number: Some(1234.5),
+        legacy_number: Some(1234.0), // scale 0 in the describe: Salesforce rounds
         call_started: Some("2017-10-31T07:10:51.000Z".parse().unwrap()),
         asterisk_id: Some("7794786".to_owned()),
     }
