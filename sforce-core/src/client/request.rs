@@ -222,7 +222,7 @@ impl Client {
             .map(|mut response| {
                 // Error bodies become error text: no secret may survive in them.
                 if !response.status.is_success() {
-                    response.body = redactor.bytes(std::mem::take(&mut response.body));
+                    response.body = redactor.bytes(response.body.to_vec()).into();
                 }
                 response
             })
