@@ -26,6 +26,9 @@
 //! | `POST .../composite` | up to 25 subrequests, `@{ref.field}` references, `allOrNone` |
 //! | `GET .../limits/recordCount?sObjects=A,B` | `{"sObjects":[{"count","name"}]}` |
 //! | `GET /id/{orgId}/{userId}`, `GET /services/oauth2/userinfo` | the running user (token needed) |
+//! | `GET .../query?q=` | SOQL → `{"totalSize","done","nextRecordsUrl"?,"records"}`, pages of 2,000 (`Sforce-Query-Options: batchSize=N`, 200–2,000) |
+//! | `GET .../queryAll?q=` | the same, deleted records included (`IsDeleted: true`) |
+//! | `GET .../query/{locator}-{offset}`, `.../queryAll/...` | the next page; unknown or expired → 400 `INVALID_QUERY_LOCATOR` |
 //!
 //! The record resources also answer with a trailing slash (`POST .../sobjects/Account/`), as
 //! Salesforce does. Both describes answer `304 Not Modified` (empty body) when the schema has
@@ -75,6 +78,18 @@
 //! (`CaseNumber` `00001001`, ...) and compound fields built from their components (`Name` of
 //! Contact and Lead, addresses, geolocations), kept current by updates. The running user
 //! (`005000000000001AAA`, [`oauth::DEFAULT_USERNAME`]) is a `User` record.
+//!
+//! # SOQL
+//!
+//! Queries are parsed (field lists, `COUNT()`, parent paths such as `Owner.Name` or
+//! `What.Type`, child subqueries on the describe's `childRelationships`, `WHERE` with every
+//! comparison, `LIKE`, `IN`, `INCLUDES`, `AND`/`OR`/`NOT`, all literal kinds and date literals,
+//! `ORDER BY ... NULLS FIRST|LAST`, `LIMIT`, `OFFSET`), checked against the describes, and
+//! answered in Salesforce's shapes, with its `MALFORMED_QUERY`, `INVALID_FIELD` and
+//! `INVALID_TYPE` messages (caret header included). Aggregates other than `COUNT()`,
+//! `GROUP BY`, semi-joins, `TYPEOF` and `WITH`/`FOR`/`USING SCOPE` clauses are refused with a
+//! `MALFORMED_QUERY` naming the missing feature. Deleted records stay in a recycle bin that
+//! only `queryAll` reads ([`Emulator::deleted_records`]).
 //!
 //! # For tests
 //!

@@ -49,7 +49,7 @@ async fn query(
     headers: HeaderMap,
     Query(text): Query<QueryText>,
 ) -> Result<Response, ApiError> {
-    first_page(&state, &params, &headers, text, false)
+    first_page(state, &params, &headers, text, false).await
 }
 
 /// `GET /queryAll?q=SELECT...`: deleted rows too.
@@ -59,7 +59,7 @@ async fn query_all(
     headers: HeaderMap,
     Query(text): Query<QueryText>,
 ) -> Result<Response, ApiError> {
-    first_page(&state, &params, &headers, text, true)
+    first_page(state, &params, &headers, text, true).await
 }
 
 /// `GET /query/<locator>-<offset>`
@@ -80,19 +80,32 @@ async fn more_all(
     next_page(&state, &params, &headers, true)
 }
 
-fn first_page(
-    state: &State,
+/// Runs the query (on a blocking thread: a large store takes a while to scan) and answers its
+/// first page, keeping the rest under a new locator.
+async fn first_page(
+    state: Shared,
     params: &Params,
     headers: &HeaderMap,
     text: QueryText,
     all: bool,
 ) -> Result<Response, ApiError> {
-    let version = params.version(state)?;
+    let version = params.version(&state)?;
     let soql_text = text
         .q
         .filter(|q| !q.trim().is_empty())
         .ok_or_else(|| ApiError::query("MALFORMED_QUERY", "A query string has to be specified"))?;
-    let output = soql::run(state, &soql_text, all, version)?;
+    let runner = state.clone();
+    let output = tokio::task::spawn_blocking(move || soql::run(&runner, &soql_text, all, version))
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "sforce-emulator: query evaluation panicked");
+            ApiError::other(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "UNKNOWN_EXCEPTION",
+                "An unexpected error occurred.",
+                &[],
+            )
+        })??;
     let batch = batch_size(headers).unwrap_or(DEFAULT_BATCH_SIZE);
     let records = Arc::new(output.records);
     let locator = (records.len() > batch).then(|| {
