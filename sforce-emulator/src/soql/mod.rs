@@ -53,6 +53,8 @@ mod exec;
 mod lexer;
 mod parser;
 mod plan;
+#[cfg(test)]
+mod proptests;
 mod strings;
 
 use serde_json::Value;
