@@ -184,3 +184,82 @@ async fn child_subqueries_nest_results_or_null() {
     .await;
     assert_eq!(code, "INVALID_TYPE");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standard_objects_relate_through_their_shipped_describes() {
+    let emu = emulator().await;
+    let api = Api::new(&emu);
+    let acme = insert(&emu, "Account", json!({"Name": "Acme"}));
+    let ann = insert(
+        &emu,
+        "Contact",
+        json!({"FirstName": "Ann", "LastName": "Lee", "AccountId": acme}),
+    );
+    insert(&emu, "Contact", json!({"LastName": "Solo"}));
+    insert(
+        &emu,
+        "Task",
+        json!({"Subject": "call Ann", "WhoId": ann, "WhatId": acme}),
+    );
+
+    // Single-target parents, two levels up, and the running user as every record's owner.
+    let body = query(
+        &api,
+        "SELECT LastName, Account.Name, Account.Owner.Name, Owner.Username FROM Contact \
+         ORDER BY LastName",
+    )
+    .await;
+    let user = body["records"][0]["Owner"]["attributes"]["url"].clone();
+    assert_eq!(
+        body["records"][0],
+        json!({
+            "attributes": {"type": "Contact", "url": url("Contact", &ann)},
+            "LastName": "Lee",
+            "Account": {
+                "attributes": {"type": "Account", "url": url("Account", &acme)},
+                "Name": "Acme",
+                "Owner": {"attributes": {"type": "User", "url": user}, "Name": "Emulator User"},
+            },
+            "Owner": {"attributes": {"type": "User", "url": user}, "Username": body["records"][0]["Owner"]["Username"]},
+        })
+    );
+    assert!(
+        user.as_str()
+            .unwrap()
+            .ends_with("/sobjects/User/005000000000001AAA")
+    );
+    assert_eq!(body["records"][1]["Account"], json!(null));
+
+    // Polymorphic parents: Who is a Contact, Owner a User, both through the Name object.
+    let body = query(
+        &api,
+        "SELECT Who.Name, Who.Type, Owner.Name, Owner.Type FROM Task",
+    )
+    .await;
+    let task = &body["records"][0];
+    assert_eq!(
+        (task["Who"]["Name"].clone(), task["Who"]["Type"].clone()),
+        (json!("Ann Lee"), json!("Contact"))
+    );
+    assert_eq!(
+        (task["Owner"]["Name"].clone(), task["Owner"]["Type"].clone()),
+        (json!("Emulator User"), json!("User"))
+    );
+
+    // Children of Account named in its describe.
+    let body = query(
+        &api,
+        "SELECT Name, (SELECT LastName FROM Contacts), (SELECT Subject, Who.Name FROM Tasks) FROM Account",
+    )
+    .await;
+    let account = &body["records"][0];
+    assert_eq!(account["Contacts"]["totalSize"], 1);
+    assert_eq!(account["Contacts"]["records"][0]["LastName"], "Lee");
+    assert_eq!(account["Tasks"]["records"][0]["Who"]["Name"], "Ann Lee");
+    let body = query(
+        &api,
+        "SELECT LastName FROM Contact WHERE Account.Name LIKE 'ac%'",
+    )
+    .await;
+    assert_eq!(column(&body, "LastName"), [json!("Lee")]);
+}
