@@ -301,6 +301,22 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// One collection call names the same record twice where that is refused (an update or
+    /// delete of one Id twice); nothing was sent. Salesforce would fail those rows.
+    #[error(
+        "invalid input: {key} appears twice in one {operation} (positions {first} and {second}); nothing was sent"
+    )]
+    #[non_exhaustive]
+    DuplicateKey {
+        /// The collection operation (`update`, `delete`).
+        operation: &'static str,
+        /// The repeated key, e.g. the record Id.
+        key: String,
+        /// Position (0-based) of its first occurrence in the input.
+        first: usize,
+        /// Position of its second occurrence.
+        second: usize,
+    },
 }
 
 /// Displays an error followed by each of its [`source`](std::error::Error::source)s, joined by
@@ -430,7 +446,10 @@ impl Error {
             | Error::Executor { context, .. }
             | Error::Timeout { context }
             | Error::Decode { context, .. } => Some(context),
-            Error::Config(_) | Error::Auth(_) | Error::InvalidInput { .. } => None,
+            Error::Config(_)
+            | Error::Auth(_)
+            | Error::InvalidInput { .. }
+            | Error::DuplicateKey { .. } => None,
         }
     }
 

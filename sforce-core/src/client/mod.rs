@@ -7,6 +7,11 @@
 //! - records: [`Client::upsert`] / [`Client::upsert_raw`] by external ID ([`UpsertKey`]),
 //!   [`Client::create`], [`Client::get`], [`Client::get_by_external_id`], [`Client::update`],
 //!   [`Client::delete`];
+//! - many records per request ([`collections`]): [`Client::create_all`], [`Client::update_all`],
+//!   [`Client::upsert_all`], [`Client::delete_all`], [`Client::retrieve_all`], and typed
+//!   [`Client::upsert_records`], [`Client::upsert_patches`], [`Client::create_records`],
+//!   [`Client::retrieve_records`];
+//! - [`Client::composite`]: up to 25 subrequests in one request (untyped);
 //! - metadata: [`Client::describe`], [`Client::describe_global`];
 //! - anything else: [`Client::request`], a raw request under the same authentication, error
 //!   handling, limit tracking and tracing;
@@ -16,6 +21,8 @@
 //! `duration_ms`. The access token never appears in `Debug` output, logs or errors.
 
 mod builder;
+pub mod collections;
+mod composite;
 mod describe;
 mod key;
 mod limits;
@@ -32,6 +39,8 @@ use std::sync::{Arc, Mutex};
 
 pub use builder::{ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use key::UpsertKey;
+pub use collections::{CollectionOptions, RecordOutcome, RecordResult};
+pub use composite::{MAX_SUBREQUESTS, SubResponse, Subrequest};
 pub use limits::{ApiUsage, PerAppUsage};
 pub use pipeline::{DEFAULT_MAX_IN_FLIGHT, RequestStats, RetryBudget, RetryPolicy, RetryReason};
 pub use raw::{RawRequest, RawResponse};
