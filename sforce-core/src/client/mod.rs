@@ -38,9 +38,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 
 pub use builder::{ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use key::UpsertKey;
 pub use collections::{CollectionOptions, RecordOutcome, RecordResult};
 pub use composite::{MAX_SUBREQUESTS, SubResponse, Subrequest};
+pub use key::UpsertKey;
 pub use limits::{ApiUsage, PerAppUsage};
 pub use pipeline::{DEFAULT_MAX_IN_FLIGHT, RequestStats, RetryBudget, RetryPolicy, RetryReason};
 pub use raw::{RawRequest, RawResponse};

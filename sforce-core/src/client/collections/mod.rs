@@ -30,6 +30,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::Client;
+use super::pipeline::Resend;
 use super::request::Call;
 use crate::error::{ApiErrorItem, Error, ErrorCode, RequestContext, Result};
 use crate::types::Id;
@@ -289,8 +290,9 @@ impl Client {
         body: Option<Vec<u8>>,
         query: &[(&str, String)],
         expected: usize,
+        resend: Resend,
     ) -> Result<Vec<RecordResult>> {
-        let mut call = Call::new(method, path);
+        let mut call = Call::new(method, path).resend(resend);
         for (name, value) in query {
             call = call.query(name, value.clone());
         }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::super::Client;
 use super::super::path::check_name;
+use super::super::pipeline::Resend;
 use super::super::request::Call;
 use super::super::upsert::{to_object, upsert_body};
 use super::{
@@ -43,10 +44,11 @@ pub(crate) fn upsert_record(
     Ok(record)
 }
 
-/// The fold of a key for "the same record twice in one request": case-insensitive even for a
-/// case-sensitive key, since Salesforce compares by the field's own definition.
+/// The fold of a key for "the same record twice in one request": equal for every key that MAY
+/// name the same record (case-folded even for a declared case-sensitive key, numbers
+/// canonical), since Salesforce compares by the field's own definition.
 pub(crate) fn folded(key: &UpsertKey) -> String {
-    key.value().to_lowercase()
+    key.conservative_value()
 }
 
 /// Spreads the results of unique records back over the input positions.
@@ -86,12 +88,20 @@ impl Client {
         path: String,
         records: &[Encoded],
         options: &CollectionOptions,
+        resend: Resend,
     ) -> Vec<RecordResult> {
         let mut results: Vec<Option<RecordResult>> = vec![None; records.len()];
         for chunk in chunks(records, options) {
             let body = chunk_body(records, &chunk, options.all_or_none);
             let answer = self
-                .send_collection(method.clone(), path.clone(), Some(body), &[], chunk.len())
+                .send_collection(
+                    method.clone(),
+                    path.clone(),
+                    Some(body),
+                    &[],
+                    chunk.len(),
+                    resend.clone(),
+                )
                 .await;
             fill(&mut results, &chunk, answer);
         }
@@ -123,7 +133,7 @@ impl Client {
             .collect::<Result<Vec<_>>>()?;
         let path = self.data_path("composite/sobjects");
         Ok(self
-            .send_chunks(Method::POST, path, &encoded, options)
+            .send_chunks(Method::POST, path, &encoded, options, Resend::NotIdempotent)
             .await)
     }
 
@@ -152,7 +162,7 @@ impl Client {
             .collect::<Result<Vec<_>>>()?;
         let path = self.data_path("composite/sobjects");
         Ok(self
-            .send_chunks(Method::PATCH, path, &encoded, options)
+            .send_chunks(Method::PATCH, path, &encoded, options, Resend::Idempotent)
             .await)
     }
 
@@ -232,7 +242,7 @@ impl Client {
             first.field()
         ));
         let results = self
-            .send_chunks(Method::PATCH, path, &encoded, options)
+            .send_chunks(Method::PATCH, path, &encoded, options, Resend::Idempotent)
             .await;
         Ok(spread(results, &positions))
     }
@@ -256,7 +266,14 @@ impl Client {
             ];
             let path = self.data_path("composite/sobjects");
             let answer = self
-                .send_collection(Method::DELETE, path, None, &query, chunk.len())
+                .send_collection(
+                    Method::DELETE,
+                    path,
+                    None,
+                    &query,
+                    chunk.len(),
+                    Resend::Idempotent,
+                )
                 .await;
             fill(&mut results, chunk, answer);
         }
@@ -298,7 +315,10 @@ impl Client {
                     .query("fields", field_list.clone())
             } else {
                 let body = serde_json::json!({"ids": list, "fields": fields});
-                Call::new(Method::POST, path.clone()).json(&body)?
+                // A read, although sent as POST.
+                Call::new(Method::POST, path.clone())
+                    .json(&body)?
+                    .resend(Resend::Idempotent)
             };
             let response = self.execute_ok(&call).await?;
             let values: Vec<Value> = response.json()?;
