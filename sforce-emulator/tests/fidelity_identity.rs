@@ -26,6 +26,12 @@ async fn token(emu: &sforce_emulator::Emulator) -> Value {
     answer.json().await.unwrap()
 }
 
+async fn get_json(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    let answer = http.get(url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(answer.status(), 200, "{url}");
+    answer.json().await.unwrap()
+}
+
 #[tokio::test]
 async fn the_identity_url_of_a_token_describes_the_user() {
     let emu = emulator().await;
@@ -38,15 +44,7 @@ async fn the_identity_url_of_a_token_describes_the_user() {
     let access = token["access_token"].as_str().unwrap();
     let http = reqwest::Client::new();
 
-    let identity: Value = http
-        .get(id_url)
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let identity = get_json(&http, id_url, access).await;
     assert_eq!(identity["id"], id_url, "{identity}");
     assert_eq!(identity["username"], DEFAULT_USERNAME);
     assert_eq!(identity["user_id"], "005000000000001AAA");
@@ -60,15 +58,12 @@ async fn the_identity_url_of_a_token_describes_the_user() {
     assert!(identity["urls"]["sobjects"].is_string());
     assert!(identity["urls"]["query"].is_string());
 
-    let userinfo: Value = http
-        .get(format!("{}/services/oauth2/userinfo", emu.url()))
-        .bearer_auth(access)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let userinfo = get_json(
+        &http,
+        &format!("{}/services/oauth2/userinfo", emu.url()),
+        access,
+    )
+    .await;
     assert_eq!(userinfo["sub"], id_url);
     assert_eq!(userinfo["preferred_username"], DEFAULT_USERNAME);
     assert_eq!(userinfo["email"], DEFAULT_USERNAME);

@@ -11,14 +11,6 @@ use sforce_emulator::Emulator;
 /// The running user every token acts as.
 const USER_ID: &str = "005000000000001AAA";
 
-async fn create(api: &Api, sobject: &str, body: Value) -> String {
-    let answer = api
-        .post(&format!("/sobjects/{sobject}"), &body.to_string())
-        .await;
-    assert_eq!(answer.status, 201, "{sobject}: {}", answer.text);
-    answer.json()["id"].as_str().unwrap().to_owned()
-}
-
 async fn read(api: &Api, sobject: &str, id: &str) -> Value {
     let answer = api.get(&format!("/sobjects/{sobject}/{id}")).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
@@ -64,7 +56,7 @@ async fn a_record_created_with_only_required_fields_reads_back_filled() {
     let api = Api::new(&emu);
 
     // Case: nothing is required.
-    let case_id = create(&api, "Case", json!({})).await;
+    let case_id = api.create("Case", &json!({})).await;
     let case = read(&api, "Case", &case_id).await;
     assert_eq!(case["CaseNumber"], "00001001", "auto number");
     assert_eq!(case["Status"], "New", "default picklist value");
@@ -78,11 +70,11 @@ async fn a_record_created_with_only_required_fields_reads_back_filled() {
         assert!(is_timestamp(&case[stamp]), "{stamp}: {}", case[stamp]);
     }
     assert_eq!(case["CreatedDate"], case["SystemModstamp"]);
-    let second = create(&api, "Case", json!({"Subject": "again"})).await;
+    let second = api.create("Case", &json!({"Subject": "again"})).await;
     assert_eq!(read(&api, "Case", &second).await["CaseNumber"], "00001002");
 
     // Contact: LastName is required; Name is built from the name parts.
-    let contact_id = create(&api, "Contact", json!({"LastName": "Doe"})).await;
+    let contact_id = api.create("Contact", &json!({"LastName": "Doe"})).await;
     let contact = read(&api, "Contact", &contact_id).await;
     assert_eq!(contact["Name"], "Doe");
     assert_eq!(contact["MailingAddress"], Value::Null, "no component set");
@@ -91,10 +83,7 @@ async fn a_record_created_with_only_required_fields_reads_back_filled() {
     assert!(is_timestamp(&contact["SystemModstamp"]));
 
     // Lead: LastName and Company.
-    let lead_id = create(
-        &api,
-        "Lead",
-        json!({"LastName": "Roe", "FirstName": "Rita", "Salutation": "Dr.", "Company": "Acme"}),
+    let lead_id = api.create("Lead", &json!({"LastName": "Roe", "FirstName": "Rita", "Salutation": "Dr.", "Company": "Acme"}),
     )
     .await;
     let lead = read(&api, "Lead", &lead_id).await;
@@ -107,13 +96,13 @@ async fn a_record_created_with_only_required_fields_reads_back_filled() {
 async fn addresses_are_built_from_their_components_and_kept_current() {
     let emu = emulator().await;
     let api = Api::new(&emu);
-    let id = create(
-        &api,
-        "Account",
-        json!({"Name": "Acme", "BillingCity": "Paris", "BillingCountry": "France",
+    let id = api
+        .create(
+            "Account",
+            &json!({"Name": "Acme", "BillingCity": "Paris", "BillingCountry": "France",
                "BillingLatitude": 48.8566}),
-    )
-    .await;
+        )
+        .await;
     let account = read(&api, "Account", &id).await;
     assert_eq!(
         account["BillingAddress"],
@@ -154,7 +143,7 @@ async fn addresses_are_built_from_their_components_and_kept_current() {
     assert_eq!(account["LastModifiedDate"], account["SystemModstamp"]);
 
     // The person name follows its parts too.
-    let contact = create(&api, "Contact", json!({"LastName": "Doe"})).await;
+    let contact = api.create("Contact", &json!({"LastName": "Doe"})).await;
     api.patch(
         &format!("/sobjects/Contact/{contact}"),
         r#"{"FirstName":"Jane"}"#,
@@ -212,12 +201,12 @@ async fn geolocations_and_describe_defaults_of_a_users_object() {
         .await
         .unwrap();
     let api = Api::new(&emu);
-    let id = create(
-        &api,
-        "Site__c",
-        json!({"Name": "Tower", "Loc__Latitude__s": 48.8584, "Loc__Longitude__s": 2.2945}),
-    )
-    .await;
+    let id = api
+        .create(
+            "Site__c",
+            &json!({"Name": "Tower", "Loc__Latitude__s": 48.8584, "Loc__Longitude__s": 2.2945}),
+        )
+        .await;
     let site = read(&api, "Site__c", &id).await;
     assert_eq!(
         site["Loc__c"],
@@ -225,7 +214,9 @@ async fn geolocations_and_describe_defaults_of_a_users_object() {
     );
     assert_eq!(site["Active__c"], true, "the describe's defaultValue");
     assert_eq!(site["Tier__c"], "Gold", "the default picklist value");
-    let off = create(&api, "Site__c", json!({"Name": "Off", "Active__c": false})).await;
+    let off = api
+        .create("Site__c", &json!({"Name": "Off", "Active__c": false}))
+        .await;
     assert_eq!(
         read(&api, "Site__c", &off).await["Active__c"],
         false,

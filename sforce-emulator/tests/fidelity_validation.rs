@@ -7,7 +7,7 @@
 mod common;
 
 use common::{Answer, Api, emulator};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn assert_error(answer: &Answer, code: &str, message: &str, field: &str) {
     assert_eq!(answer.status, 400, "{}", answer.text);
@@ -15,14 +15,6 @@ fn assert_error(answer: &Answer, code: &str, message: &str, field: &str) {
         answer.json(),
         json!([{"message": message, "errorCode": code, "fields": [field]}])
     );
-}
-
-async fn create_id(api: &Api, sobject: &str, body: Value) -> String {
-    let answer = api
-        .post(&format!("/sobjects/{sobject}"), &body.to_string())
-        .await;
-    assert_eq!(answer.status, 201, "{}", answer.text);
-    answer.json()["id"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -94,7 +86,7 @@ async fn numbers_must_fit_precision_and_are_rounded_to_scale() {
     );
     let mut fine = base.clone();
     fine["Amount"] = json!(1234.567);
-    let id = create_id(&api, "Opportunity", fine).await;
+    let id = api.create("Opportunity", &fine).await;
     assert_eq!(emu.record("Opportunity", &id).unwrap()["Amount"], 1234.57);
     assert_eq!(emu.records("Opportunity").len(), 1);
     assert!(emu.records("Account").is_empty());
@@ -116,10 +108,9 @@ async fn email_fields_need_an_email_address() {
         "Email: invalid email address: jane.doe.example.com",
         "Email",
     );
-    create_id(
-        &api,
+    api.create(
         "Contact",
-        json!({"LastName": "Doe", "Email": "jane.doe@example.com"}),
+        &json!({"LastName": "Doe", "Email": "jane.doe@example.com"}),
     )
     .await;
     assert_eq!(emu.records("Contact").len(), 1);
@@ -129,8 +120,8 @@ async fn email_fields_need_an_email_address() {
 async fn references_must_name_a_record_of_the_right_object() {
     let emu = emulator().await;
     let api = Api::new(&emu);
-    let account = create_id(&api, "Account", json!({"Name": "Acme"})).await;
-    let contact = create_id(&api, "Contact", json!({"LastName": "Doe"})).await;
+    let account = api.create("Account", &json!({"Name": "Acme"})).await;
+    let contact = api.create("Contact", &json!({"LastName": "Doe"})).await;
 
     let malformed = api
         .post(
@@ -174,10 +165,9 @@ async fn references_must_name_a_record_of_the_right_object() {
         .post("/sobjects/Task", &json!({"WhatId": contact}).to_string())
         .await;
     assert_eq!(task.code(), "FIELD_INTEGRITY_EXCEPTION");
-    create_id(
-        &api,
+    api.create(
         "Task",
-        json!({"WhatId": account, "WhoId": contact, "OwnerId": "005000000000001AAA"}),
+        &json!({"WhatId": account, "WhoId": contact, "OwnerId": "005000000000001AAA"}),
     )
     .await;
     // A deleted record is no longer a valid target.
@@ -215,12 +205,12 @@ async fn fields_that_are_not_createable_or_updateable_are_refused() {
         .await;
     assert_eq!(answer.code(), "INVALID_FIELD_FOR_INSERT_UPDATE");
     // Create-only: Lead.IsConverted can be set on create, not on update.
-    let lead = create_id(
-        &api,
-        "Lead",
-        json!({"LastName": "Roe", "Company": "Acme", "IsConverted": false}),
-    )
-    .await;
+    let lead = api
+        .create(
+            "Lead",
+            &json!({"LastName": "Roe", "Company": "Acme", "IsConverted": false}),
+        )
+        .await;
     let answer = api
         .patch(&format!("/sobjects/Lead/{lead}"), r#"{"IsConverted":true}"#)
         .await;
@@ -228,4 +218,30 @@ async fn fields_that_are_not_createable_or_updateable_are_refused() {
     assert_eq!(answer.json()[0]["fields"], json!(["IsConverted"]));
     assert_eq!(emu.record("Lead", &lead).unwrap()["IsConverted"], false);
     assert!(emu.records("Case").is_empty());
+}
+
+#[tokio::test]
+async fn collections_validate_each_record_the_same_way() {
+    let emu = emulator().await;
+    let api = Api::new(&emu);
+    let contact = api.create("Contact", &json!({"LastName": "Doe"})).await;
+    let body = json!({"allOrNone": false, "records": [
+        {"attributes": {"type": "Contact"}, "LastName": "Ok", "Email": "ok@example.com"},
+        {"attributes": {"type": "Contact"}, "LastName": "X", "Email": "nope"},
+        {"attributes": {"type": "Contact"}, "LastName": "Y", "AccountId": contact},
+    ]});
+    let answer = api.post("/composite/sobjects", &body.to_string()).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let results = answer.json();
+    assert_eq!(results[0]["success"], true);
+    assert_eq!(
+        results[1]["errors"][0]["statusCode"],
+        "INVALID_EMAIL_ADDRESS"
+    );
+    assert_eq!(
+        results[2]["errors"][0]["statusCode"],
+        "FIELD_INTEGRITY_EXCEPTION"
+    );
+    assert_eq!(results[2]["errors"][0]["fields"], json!(["AccountId"]));
+    assert_eq!(emu.records("Contact").len(), 2);
 }

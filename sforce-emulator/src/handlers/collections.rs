@@ -34,7 +34,7 @@ use crate::ids::parse_id;
 use crate::journal;
 use crate::state::{Shared, State};
 use crate::store::{Record, normalize};
-use crate::validate::{Operation, check_values, check_writable};
+use crate::validate::{Operation, check_references, check_values, check_writable};
 
 /// Most records in one create / update / upsert / delete request.
 pub(crate) const MAX_RECORDS: usize = 200;
@@ -132,13 +132,17 @@ fn as_object(record: &Value) -> Result<Map<String, Value>, ApiError> {
     })
 }
 
-/// Validates a record's fields (`attributes` and, for updates, `id` excluded).
+/// Validates a record's fields (`attributes` and, for updates, `id` excluded) and references,
+/// as single-record writes do.
 fn record_changes(
+    state: &State,
     describe: &SObjectDescribe,
     record: &Map<String, Value>,
 ) -> Result<Record, ApiError> {
     let raw = serde_json::to_vec(record).unwrap_or_default();
-    check_values(describe, record, &raw)
+    let changes = check_values(describe, record, &raw)?;
+    check_references(state, describe, &changes)?;
+    Ok(changes)
 }
 
 fn rolled_back() -> ApiError {
@@ -242,7 +246,7 @@ pub(crate) async fn create(
                 ));
             }
             record.remove("attributes");
-            let changes = record_changes(&describe, &record)?;
+            let changes = record_changes(&state, &describe, &record)?;
             check_writable(&describe, &changes, Operation::Create)?;
             Ok((describe, changes))
         })();
@@ -294,7 +298,7 @@ pub(crate) async fn update(
                 )
             })?;
             let id = resolve_id(&describe, id_text)?;
-            let changes = record_changes(&describe, &record)?;
+            let changes = record_changes(&state, &describe, &record)?;
             check_writable(&describe, &changes, Operation::Update)?;
             Ok((describe, id, changes))
         })();
@@ -396,7 +400,7 @@ pub(crate) async fn upsert(
                         &[],
                     )
                 })?;
-            let changes = record_changes(&describe, &record)?;
+            let changes = record_changes(&state, &describe, &record)?;
             Ok((key_value, changes))
         })();
         match checked {

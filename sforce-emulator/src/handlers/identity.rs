@@ -96,6 +96,36 @@ impl Person {
     }
 }
 
+/// An identity answer being built.
+struct Answer(Value);
+
+impl Answer {
+    /// The keys both answers end with: `urls`, the account's state and locale, the last
+    /// modification (named `modified_key`), `is_app_installed`.
+    fn with_account_keys(mut self, p: &Person, modified_key: &str) -> Self {
+        let u = &p.user;
+        if let Value::Object(map) = &mut self.0 {
+            for (key, value) in [
+                ("urls", urls(&p.base)),
+                ("active", text(u, "IsActive")),
+                ("user_type", json!("STANDARD")),
+                ("language", text(u, "LanguageLocaleKey")),
+                ("locale", text(u, "LocaleSidKey")),
+                ("utcOffset", json!(0)),
+                (modified_key, text(u, "LastModifiedDate")),
+                ("is_app_installed", json!(true)),
+            ] {
+                map.insert(key.to_owned(), value);
+            }
+        }
+        self
+    }
+
+    fn into_response(self) -> Response {
+        json_response(StatusCode::OK, self.0)
+    }
+}
+
 /// `GET /id/{orgId}/{userId}`: the Identity URL answer. Another org or user answers 404
 /// NOT_FOUND (unconfirmed: Salesforce's answer for a foreign Id is not documented).
 pub(crate) async fn identity(
@@ -112,71 +142,53 @@ pub(crate) async fn identity(
     }
     let p = Person::new(&state, &headers);
     let u = &p.user;
-    Ok(json_response(
-        StatusCode::OK,
-        json!({
-            "id": p.identity_url(),
-            "asserted_user": true,
-            "user_id": USER_ID,
-            "organization_id": ORG_ID,
-            "username": text(u, "Username"),
-            "nick_name": text(u, "CommunityNickname"),
-            "display_name": p.display_name(),
-            "email": text(u, "Email"),
-            "email_verified": true,
-            "first_name": text(u, "FirstName"),
-            "last_name": text(u, "LastName"),
-            "timezone": text(u, "TimeZoneSidKey"),
-            "photos": p.photos(),
-            "addr_street": null, "addr_city": null, "addr_state": null,
-            "addr_country": null, "addr_zip": null,
-            "mobile_phone": null,
-            "mobile_phone_verified": false,
-            "is_lightning_login_user": false,
-            "status": {"created_date": null, "body": null},
-            "urls": urls(&p.base),
-            "active": text(u, "IsActive"),
-            "user_type": "STANDARD",
-            "language": text(u, "LanguageLocaleKey"),
-            "locale": text(u, "LocaleSidKey"),
-            "utcOffset": 0,
-            "last_modified_date": text(u, "LastModifiedDate"),
-            "is_app_installed": true,
-        }),
-    ))
+    Ok(Answer(json!({
+        "id": p.identity_url(),
+        "asserted_user": true,
+        "user_id": USER_ID,
+        "organization_id": ORG_ID,
+        "username": text(u, "Username"),
+        "nick_name": text(u, "CommunityNickname"),
+        "display_name": p.display_name(),
+        "email": text(u, "Email"),
+        "email_verified": true,
+        "first_name": text(u, "FirstName"),
+        "last_name": text(u, "LastName"),
+        "timezone": text(u, "TimeZoneSidKey"),
+        "photos": p.photos(),
+        "addr_street": null, "addr_city": null, "addr_state": null,
+        "addr_country": null, "addr_zip": null,
+        "mobile_phone": null,
+        "mobile_phone_verified": false,
+        "is_lightning_login_user": false,
+        "status": {"created_date": null, "body": null},
+    }))
+    .with_account_keys(&p, "last_modified_date")
+    .into_response())
 }
 
 /// `GET /services/oauth2/userinfo`: OpenID Connect's view of the running user.
 pub(crate) async fn userinfo(AxumState(state): AxumState<Shared>, headers: HeaderMap) -> Response {
     let p = Person::new(&state, &headers);
     let u = &p.user;
-    json_response(
-        StatusCode::OK,
-        json!({
-            "sub": p.identity_url(),
-            "user_id": USER_ID,
-            "organization_id": ORG_ID,
-            "preferred_username": text(u, "Username"),
-            "nickname": text(u, "CommunityNickname"),
-            "name": p.display_name(),
-            "email": text(u, "Email"),
-            "email_verified": true,
-            "given_name": text(u, "FirstName"),
-            "family_name": text(u, "LastName"),
-            "zoneinfo": text(u, "TimeZoneSidKey"),
-            "photos": p.photos(),
-            "profile": format!("{}/{USER_ID}", p.base),
-            "picture": format!("{}/profilephoto/005/F", p.base),
-            "address": {},
-            "is_salesforce_integration_user": false,
-            "urls": urls(&p.base),
-            "active": text(u, "IsActive"),
-            "user_type": "STANDARD",
-            "language": text(u, "LanguageLocaleKey"),
-            "locale": text(u, "LocaleSidKey"),
-            "utcOffset": 0,
-            "updated_at": text(u, "LastModifiedDate"),
-            "is_app_installed": true,
-        }),
-    )
+    Answer(json!({
+        "sub": p.identity_url(),
+        "user_id": USER_ID,
+        "organization_id": ORG_ID,
+        "preferred_username": text(u, "Username"),
+        "nickname": text(u, "CommunityNickname"),
+        "name": p.display_name(),
+        "email": text(u, "Email"),
+        "email_verified": true,
+        "given_name": text(u, "FirstName"),
+        "family_name": text(u, "LastName"),
+        "zoneinfo": text(u, "TimeZoneSidKey"),
+        "photos": p.photos(),
+        "profile": format!("{}/{USER_ID}", p.base),
+        "picture": format!("{}/profilephoto/005/F", p.base),
+        "address": {},
+        "is_salesforce_integration_user": false,
+    }))
+    .with_account_keys(&p, "updated_at")
+    .into_response()
 }

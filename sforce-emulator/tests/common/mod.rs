@@ -121,6 +121,21 @@ impl Api {
     pub async fn delete(&self, path: &str) -> Answer {
         self.send(Method::DELETE, path, None).await
     }
+
+    /// Creates a `sobject` record from `body` (`POST /sobjects/{sobject}`), asserting 201, and
+    /// returns its Id.
+    pub async fn create(&self, sobject: &str, body: &Value) -> String {
+        let answer = self
+            .post(&format!("/sobjects/{sobject}"), &body.to_string())
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::CREATED,
+            "{sobject}: {}",
+            answer.text
+        );
+        answer.json()["id"].as_str().expect("id").to_owned()
+    }
 }
 
 /// Percent-encodes `value` as one path segment.
