@@ -297,7 +297,7 @@ impl Client {
             call = call.query(name, value.clone());
         }
         if let Some(body) = body {
-            call.body = Some((body, "application/json".to_owned()));
+            call.body = Some((body.into(), "application/json".to_owned()));
         }
         let response = self.execute_ok(&call).await?;
         let items: Vec<ResultItem> = response.json()?;
