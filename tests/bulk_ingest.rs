@@ -357,6 +357,25 @@ async fn slow_emulator(chunk: usize, delay: Duration) -> (Emulator, sforce::Clie
     (emu, client)
 }
 
+/// A load of `n` records keyed `<prefix>-<i>` that records its progress events in `events`.
+fn recorded_load(
+    client: &sforce::Client,
+    prefix: &'static str,
+    n: u64,
+    events: &Arc<Mutex<Vec<ProgressEvent>>>,
+) -> impl std::future::Future<Output = sforce::Result<sforce::bulk::LoadReport>> + use<> {
+    let seen = events.clone();
+    client
+        .bulk()
+        .upsert(Tiny::FIELD.uuid)
+        .poll(fast_poll())
+        .on_progress(move |e| seen.lock().unwrap().push(e.clone()))
+        .run_iter((0..n).map(move |i| Tiny {
+            uuid: format!("{prefix}-{i}"),
+            subject: None,
+        }))
+}
+
 /// The load's job, once the emulator has it.
 async fn wait_for_job(emu: &Emulator, state: &str) -> String {
     tokio::time::timeout(HANG, async {
@@ -434,16 +453,7 @@ async fn a_load_dropped_during_upload_aborts_its_open_job_and_says_so() {
             .for_path_containing("/batches"),
     );
     let events = Arc::new(Mutex::new(Vec::new()));
-    let seen = events.clone();
-    let load = client
-        .bulk()
-        .upsert(Tiny::FIELD.uuid)
-        .poll(fast_poll())
-        .on_progress(move |e| seen.lock().unwrap().push(e.clone()))
-        .run_iter((0..5).map(|i| Tiny {
-            uuid: format!("D-{i}"),
-            subject: None,
-        }));
+    let load = recorded_load(&client, "D", 5, &events);
     let _ = tokio::time::timeout(Duration::from_millis(300), load).await;
     let abandoned: Vec<ProgressEvent> = events
         .lock()
@@ -467,16 +477,7 @@ async fn a_load_dropped_during_upload_aborts_its_open_job_and_says_so() {
 async fn a_load_dropped_while_its_job_runs_stops_polling_and_reports_the_running_job() {
     let (emu, client) = slow_emulator(1, Duration::from_millis(20)).await;
     let events = Arc::new(Mutex::new(Vec::new()));
-    let seen = events.clone();
-    let load = client
-        .bulk()
-        .upsert(Tiny::FIELD.uuid)
-        .poll(fast_poll())
-        .on_progress(move |e| seen.lock().unwrap().push(e.clone()))
-        .run_iter((0..100).map(|i| Tiny {
-            uuid: format!("R-{i}"),
-            subject: None,
-        }));
+    let load = recorded_load(&client, "R", 100, &events);
     let handle = tokio::spawn(load);
     let job = wait_for_job(&emu, "InProgress").await;
     handle.abort();
