@@ -236,3 +236,31 @@ async fn query_results_come_in_pages_with_locator_and_count_headers() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_of_several_megabytes_is_accepted_and_an_aborted_open_job_keeps_it_unprocessed() {
+    let emu = emulator().await;
+    let api = Api::new(&emu);
+    let id = api
+        .post("/jobs/ingest", r#"{"object":"Task","operation":"insert"}"#)
+        .await
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut csv = String::from("Subject\n");
+    while csv.len() < 5 * 1024 * 1024 {
+        csv.push_str("a subject long enough to make the body grow quickly\n");
+    }
+    assert_eq!(upload(&api, &id, &csv).await, StatusCode::CREATED);
+    let aborted = api
+        .patch(&format!("/jobs/ingest/{id}"), r#"{"state":"Aborted"}"#)
+        .await;
+    assert_eq!(aborted.json()["state"], "Aborted");
+    let unprocessed = api
+        .get(&format!("/jobs/ingest/{id}/unprocessedrecords"))
+        .await
+        .text;
+    assert_eq!(unprocessed.len(), csv.len());
+    assert!(emu.records("Task").is_empty());
+}

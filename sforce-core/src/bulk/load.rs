@@ -47,9 +47,11 @@ type ResultSink = Box<dyn FnMut(RecordResult) + Send>;
 ///    by row content for inserts), then starts the next job.
 ///
 /// Jobs run one at a time, so a key written in two jobs of one load takes effect in input
-/// order. Memory is the current job's CSV plus about 40 bytes per row of it, flat in the
-/// number of records; results are streamed to the callback, not collected (except by
-/// [`Load::run_collect`]).
+/// order. Memory is the current job's CSV (at most `max_upload_bytes`) plus 40 to 60 bytes per
+/// row of it (the key set holds 64-bit hashes of the keys, per job), then one result file at
+/// a time: flat in the number of records. Results are streamed to the callback, not
+/// collected (except by [`Load::run_collect`]). With the default 100 MB limit and short rows,
+/// expect about twice the limit at peak; set a smaller limit to bound it lower.
 ///
 /// # Concurrency with REST upserts
 ///

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State as AxumState};
+use axum::extract::{DefaultBodyLimit, Query, State as AxumState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -16,6 +16,9 @@ use super::{Params, json_response};
 use crate::api_error::ApiError;
 use crate::bulk::{Job, JobKind, JobState, evaluate, process_ingest, process_query, results_page};
 use crate::state::{Shared, State};
+
+/// The largest upload Salesforce accepts for one job: 150 MB.
+const MAX_UPLOAD: usize = 150 * 1024 * 1024;
 
 /// The Bulk API 2.0 routes, relative to `/services/data/{version}`.
 pub(crate) fn routes(data: &str) -> Router<Shared> {
@@ -30,7 +33,9 @@ pub(crate) fn routes(data: &str) -> Router<Shared> {
         )
         .route(
             &format!("{data}/jobs/ingest/{{job}}/{{resource}}"),
-            get(ingest_results).put(upload),
+            get(ingest_results)
+                .put(upload)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route(
             &format!("{data}/jobs/query"),
