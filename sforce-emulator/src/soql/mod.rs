@@ -134,7 +134,6 @@ fn run_at(
 /// The value of a dotted `column` (from [`QueryOutput::columns`]) in one of
 /// [`QueryOutput::records`]: `Owner.Name` reads `record["Owner"]["Name"]`; a missing parent
 /// gives `Value::Null`. Bulk query results flatten records with it.
-#[allow(dead_code)] // For Bulk API 2.0 query jobs (issue 14).
 pub(crate) fn column_value<'r>(record: &'r Value, column: &str) -> &'r Value {
     column
         .split('.')
