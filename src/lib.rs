@@ -65,9 +65,10 @@ pub mod __private {
     pub use serde_json;
     pub use sforce_core::client::{Client, UpsertOutcome};
     pub use sforce_core::error::Result;
+    pub use sforce_core::query::Select;
     pub use sforce_core::sobject::{
-        DecodeError, ExternalIdRef, ExternalIdValue, FieldMeta, FieldRef, Patch, RecordReader,
-        SObject, WriteBody, get_by_external_id, get_by_id, upsert,
+        DecodeError, ExternalIdRef, ExternalIdValue, FieldMeta, FieldRef, Patch, ReadOnlyRef,
+        RecordReader, SObject, WriteBody, get_by_external_id, get_by_id, upsert,
     };
     pub use sforce_core::types::Id;
 }

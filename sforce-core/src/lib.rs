@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod client;
 pub mod error;
 pub mod executor;
+pub mod query;
 mod redact;
 pub mod sobject;
 pub mod types;
@@ -21,5 +22,6 @@ pub use reqwest;
 
 pub use client::{Client, ClientBuilder, UpsertKey, UpsertOutcome};
 pub use error::{Error, ErrorCode, Result};
-pub use sobject::{ExternalIdRef, FieldRef, Patch, Record, SObject};
+pub use query::{QueryResult, QueryStream, Select, Soql};
+pub use sobject::{ExternalIdRef, FieldRef, Patch, ReadOnlyRef, Record, SObject};
 pub use types::{Date, DateTime, Field, Id, Time};

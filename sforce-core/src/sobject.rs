@@ -60,12 +60,16 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 mod body;
+mod column;
 mod ops;
 mod patch;
+mod relation;
 
 pub use body::{DecodeError, EncodeError, RecordReader, WriteBody};
+pub use column::ReadOnlyRef;
 pub use ops::*;
 pub use patch::{ExternalIdRef, FieldRef, Patch};
+pub use relation::{RelationKind, Relationship};
 
 /// A Salesforce object type mapped to a Rust struct. Implement it with `#[derive(SObject)]`.
 ///
@@ -121,9 +125,19 @@ pub trait SObject: Sized {
         Self::FIELDS.iter().filter(|f| f.is_external_id())
     }
 
-    /// The API names a typed read selects: exactly the mapped fields.
+    /// The API names a typed read by Id selects: exactly the mapped fields, relationship
+    /// fields excepted (those are read by a [`Select`](crate::query::Select)).
     fn select_fields() -> Vec<&'static str> {
-        Self::FIELDS.iter().map(|f| f.api_name).collect()
+        Self::FIELDS
+            .iter()
+            .filter(|f| f.relation.is_none())
+            .map(|f| f.api_name)
+            .collect()
+    }
+
+    /// A typed query selecting exactly this struct's fields; see [`Select`](crate::query::Select).
+    fn select() -> crate::query::Select<Self> {
+        crate::query::Select::new()
     }
 }
 
@@ -133,11 +147,34 @@ const CASE_SENSITIVE: u8 = 4;
 const READ_ONLY: u8 = 8;
 
 /// Metadata of one mapped field, as declared on the struct.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy)]
 pub struct FieldMeta {
     api_name: &'static str,
     rust_name: &'static str,
     flags: u8,
+    relation: Option<(RelationKind, fn() -> &'static [FieldMeta])>,
+}
+
+/// Compares the declaration (names, flags, relationship kind), not the related struct's
+/// function pointer.
+impl PartialEq for FieldMeta {
+    fn eq(&self, other: &Self) -> bool {
+        self.api_name == other.api_name
+            && self.rust_name == other.rust_name
+            && self.flags == other.flags
+            && self.relation.map(|r| r.0) == other.relation.map(|r| r.0)
+    }
+}
+
+impl Eq for FieldMeta {}
+
+impl std::hash::Hash for FieldMeta {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.api_name.hash(state);
+        self.rust_name.hash(state);
+        self.flags.hash(state);
+        self.relation.map(|r| r.0).hash(state);
+    }
 }
 
 impl FieldMeta {
@@ -147,7 +184,21 @@ impl FieldMeta {
             api_name,
             rust_name,
             flags: 0,
+            relation: None,
         }
+    }
+
+    /// Marks a relationship field (read-only) whose type `R` is `Option<Parent>` or
+    /// `QueryResult<Child>`.
+    pub const fn relationship<R: Relationship>(mut self) -> Self {
+        self.flags |= READ_ONLY;
+        self.relation = Some((R::KIND, R::fields));
+        self
+    }
+
+    /// For a relationship field: parent or children, and the related struct's fields.
+    pub fn relation(&self) -> Option<(RelationKind, &'static [FieldMeta])> {
+        self.relation.map(|(kind, fields)| (kind, fields()))
     }
 
     /// Marks the record Id field (read-only).
@@ -218,6 +269,9 @@ impl fmt::Debug for FieldMeta {
         if self.is_external_id() {
             d.field("external_id", &true)
                 .field("case_sensitive", &self.is_case_sensitive());
+        }
+        if let Some((kind, _)) = self.relation {
+            d.field("relation", &kind);
         }
         d.field("read_only", &self.is_read_only()).finish()
     }

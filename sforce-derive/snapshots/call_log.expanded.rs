@@ -53,8 +53,10 @@ impl ::sforce::__private::SObject for CallLog {
         ::core::option::Option::None
     }
 }
-/// Typed tokens for the writable fields and external IDs of [`CallLog`], as `CallLog::FIELD`.
+/// Typed tokens for the fields of [`CallLog`], as `CallLog::FIELD` (relationships excepted).
 pub struct CallLogFields {
+    /// `Id` (read-only), for query filters and ordering.
+    pub id: ::sforce::__private::ReadOnlyRef<CallLog, sforce::Id>,
     /// The external ID `uuid__c`: a key for `Patch::upsert`.
     pub uuid: ::sforce::__private::ExternalIdRef<CallLog, String>,
     /// The external ID `Code__c`: a key for `Patch::upsert`.
@@ -65,12 +67,15 @@ pub struct CallLogFields {
     pub status: ::sforce::__private::FieldRef<CallLog, String>,
     /// `CallDurationInSeconds`, for `Patch::set` / `Patch::null`.
     pub call_duration_in_seconds: ::sforce::__private::FieldRef<CallLog, i32>,
+    /// `CreatedDate` (read-only), for query filters and ordering.
+    pub created_date: ::sforce::__private::ReadOnlyRef<CallLog, sforce::DateTime>,
 }
 #[automatically_derived]
 #[allow(unused_braces)]
 impl CallLog {
     /// Typed field tokens: `CallLog::FIELD.<field>`.
     pub const FIELD: CallLogFields = CallLogFields {
+        id: ::sforce::__private::ReadOnlyRef::__new("Id"),
         uuid: ::sforce::__private::ExternalIdRef::__new("uuid__c", false),
         code: ::sforce::__private::ExternalIdRef::__new("Code__c", true),
         description: ::sforce::__private::FieldRef::__new("Description"),
@@ -78,6 +83,7 @@ impl CallLog {
         call_duration_in_seconds: ::sforce::__private::FieldRef::__new(
             "CallDurationInSeconds",
         ),
+        created_date: ::sforce::__private::ReadOnlyRef::__new("CreatedDate"),
     };
     /// Upserts this record by `uuid__c` (`PATCH Task/uuid__c/<value>`), race-free within this client.
     #[inline]
@@ -140,6 +146,12 @@ impl CallLog {
         Output = ::sforce::__private::Result<Self>,
     > + use<> {
         ::sforce::__private::get_by_id(client, id)
+    }
+    /// A typed query selecting exactly this struct's fields (`SELECT ... FROM ...`), with
+    /// filters on `FIELD` tokens.
+    #[inline]
+    pub fn select() -> ::sforce::__private::Select<Self> {
+        ::sforce::__private::Select::new()
     }
     /// A typed partial write: every field starts unchanged.
     #[inline]

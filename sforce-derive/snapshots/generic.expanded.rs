@@ -37,7 +37,7 @@ where
         ::core::option::Option::None
     }
 }
-/// Typed tokens for the writable fields and external IDs of [`Wrapper`], as `Wrapper::FIELD`.
+/// Typed tokens for the fields of [`Wrapper`], as `Wrapper::FIELD` (relationships excepted).
 struct WrapperFields<'a, T>
 where
     T: Clone,
@@ -105,6 +105,12 @@ where
         Output = ::sforce::__private::Result<Self>,
     > + use<'a, T> {
         ::sforce::__private::get_by_id(client, id)
+    }
+    /// A typed query selecting exactly this struct's fields (`SELECT ... FROM ...`), with
+    /// filters on `FIELD` tokens.
+    #[inline]
+    fn select() -> ::sforce::__private::Select<Self> {
+        ::sforce::__private::Select::new()
     }
     /// A typed partial write: every field starts unchanged.
     #[inline]

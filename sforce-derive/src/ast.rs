@@ -131,9 +131,14 @@ impl<'a> Field<'a> {
         self.attrs.skip.is_some()
     }
 
-    /// Read-only: never written (the Id, or `#[sobject(read_only)]`).
+    /// Read-only: never written (the Id, `#[sobject(read_only)]`, a relationship).
     pub fn is_read_only(&self) -> bool {
-        self.is_id() || self.attrs.read_only.is_some()
+        self.is_id() || self.attrs.read_only.is_some() || self.is_relationship()
+    }
+
+    /// `#[sobject(relationship)]`: a parent record or child rows.
+    pub fn is_relationship(&self) -> bool {
+        self.attrs.relationship.is_some()
     }
 
     /// The span where errors about this field's API name point.

@@ -47,6 +47,8 @@ pub struct FieldAttrs {
     pub rename: Option<LitStr>,
     pub read_only: Option<Span>,
     pub skip: Option<Span>,
+    /// `#[sobject(relationship)]`: a parent record or child rows, read by queries.
+    pub relationship: Option<Span>,
     pub external_id: Option<ExternalId>,
 }
 
@@ -195,6 +197,9 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
             } else if meta.path.is_ident("read_only") {
                 flag(&meta, errors)?;
                 set_once(&mut out.read_only, span, &meta, errors);
+            } else if meta.path.is_ident("relationship") {
+                flag(&meta, errors)?;
+                set_once(&mut out.relationship, span, &meta, errors);
             } else if meta.path.is_ident("skip") {
                 flag(&meta, errors)?;
                 set_once(&mut out.skip, span, &meta, errors);
@@ -215,7 +220,7 @@ pub fn field(attrs: &[Attribute], errors: &mut Errors) -> FieldAttrs {
                     errors,
                     "unknown sobject attribute",
                     format_args!(
-                        " on a field: expected `id`, `rename`, `read_only` or `skip`{hint}"
+                        " on a field: expected `id`, `rename`, `read_only`, `relationship` or `skip`{hint}"
                     ),
                 )?;
             }

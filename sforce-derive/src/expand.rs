@@ -12,6 +12,8 @@ use crate::ast::{Field, Input, ValueKind};
 use crate::attr::Errors;
 use crate::valid;
 
+mod query;
+
 /// The derive over `proc_macro2` tokens (unit-testable).
 pub fn derive_sobject(input: TokenStream) -> TokenStream {
     let node: DeriveInput = match syn::parse2(input) {
@@ -79,7 +81,9 @@ fn expand(input: &Input, fields: &[Field]) -> TokenStream {
         let api = &f.api_name.value;
         let rust = f.ident.unraw().to_string();
         let mut meta = quote!(#p::FieldMeta::new(#api, #rust));
-        if f.is_id() {
+        if let Some(relationship) = query::relationship_meta(f) {
+            meta.extend(relationship);
+        } else if f.is_id() {
             meta.extend(quote!(.id()));
         } else if f.attrs.read_only.is_some() {
             meta.extend(quote!(.read_only()));
@@ -113,6 +117,8 @@ fn expand(input: &Input, fields: &[Field]) -> TokenStream {
         let api = &f.api_name.value;
         if f.is_skipped() {
             quote_spanned!(at(f.ty)=> #member: ::core::default::Default::default())
+        } else if let Some(read) = query::relationship_read(f) {
+            read
         } else if let ValueKind::Field(_) = f.kind {
             quote_spanned!(at(f.ty)=> #member: #record.read_field(#api)?)
         } else {
@@ -203,15 +209,14 @@ fn inherent(
     let self_ty = quote!(#ident #plain_ty_generics);
     let mut token_fields = Vec::new();
     let mut token_values = Vec::new();
-    for f in mapped
-        .iter()
-        .filter(|f| !f.is_read_only() || f.attrs.external_id.is_some())
-    {
+    for f in mapped.iter().filter(|f| !f.is_relationship()) {
         let member = f.ident;
         let api = &f.api_name.value;
         let vt = f.kind.value_type(f.ty);
-        let (ty, value, doc) = match &f.attrs.external_id {
-            Some(ext) => {
+        let read_only = query::read_only_token(f, &self_ty, p);
+        let (ty, value, doc) = match (&f.attrs.external_id, read_only) {
+            (_, Some(token)) => token,
+            (Some(ext), None) => {
                 let cs = ext.case_sensitive;
                 (
                     quote!(#p::ExternalIdRef<#self_ty, #vt>),
@@ -219,7 +224,7 @@ fn inherent(
                     format!(" The external ID `{api}`: a key for `Patch::upsert`."),
                 )
             }
-            None => (
+            (None, None) => (
                 quote!(#p::FieldRef<#self_ty, #vt>),
                 quote!(#p::FieldRef::__new(#api)),
                 format!(" `{api}`, for `Patch::set` / `Patch::null`."),
@@ -229,7 +234,7 @@ fn inherent(
         token_values.push(quote!(#member: #value));
     }
     let tokens_doc = format!(
-        " Typed tokens for the writable fields and external IDs of [`{ident}`], as `{ident}::FIELD`."
+        " Typed tokens for the fields of [`{ident}`], as `{ident}::FIELD` (relationships excepted)."
     );
     let tokens_struct = quote! {
         #[doc = #tokens_doc]
@@ -289,6 +294,7 @@ fn inherent(
     }
 
     let fields_doc = format!(" Typed field tokens: `{ident}::FIELD.<field>`.");
+    let select = query::select_method(vis, p);
     quote! {
         #tokens_struct
         #[automatically_derived]
@@ -305,6 +311,7 @@ fn inherent(
             ) -> impl ::core::future::Future<Output = #p::Result<Self>> + use<#(#lifetimes,)* #(#params),*> {
                 #p::get_by_id(client, id)
             }
+            #select
             /// A typed partial write: every field starts unchanged.
             #[inline]
             #vis fn patch() -> #p::Patch<Self> {

@@ -80,6 +80,7 @@ fn check_field(field: &Field, errors: &mut Errors) {
         for (span, what) in [
             (attrs.id, "id"),
             (attrs.read_only, "read_only"),
+            (attrs.relationship, "relationship"),
             (attrs.rename.as_ref().map(|l| l.span()), "rename"),
         ] {
             if let Some(span) = span {
@@ -101,6 +102,20 @@ fn check_field(field: &Field, errors: &mut Errors) {
                 field.api_name.value
             ),
         );
+    }
+    if let Some(span) = attrs.relationship {
+        let conflict = [
+            (attrs.id.is_some(), "the record Id"),
+            (attrs.external_id.is_some(), "an external ID"),
+            (attrs.read_only.is_some(), "marked read_only (relationships always are)"),
+        ];
+        for (_, what) in conflict.iter().filter(|(set, _)| *set) {
+            errors.at(
+                span,
+                format_args!("a relationship field cannot also be {what}"),
+            );
+        }
+        return;
     }
     if let Some(ext) = &attrs.external_id {
         if field.is_id() {

@@ -152,6 +152,15 @@ impl RecordReader {
         self.map.contains_key(api_name) || self.map.keys().any(|k| k.eq_ignore_ascii_case(api_name))
     }
 
+    /// Reads a `#[sobject(relationship)]` field (a parent record or child rows).
+    pub fn read_relationship<R: super::Relationship>(
+        &mut self,
+        api_name: &'static str,
+    ) -> Result<R, DecodeError> {
+        let value = self.take(api_name).unwrap_or(Value::Null);
+        R::decode(self.sobject, api_name, value)
+    }
+
     /// What is left of the record (fields not read, `attributes`).
     pub fn into_rest(self) -> Map<String, Value> {
         self.map
@@ -216,6 +225,18 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
+    pub(crate) fn in_field(
+        sobject: &'static str,
+        field: &'static str,
+        message: impl std::fmt::Display,
+    ) -> Self {
+        DecodeError {
+            sobject,
+            field: Some(field),
+            source: std::sync::Arc::new(<serde_json::Error as serde::de::Error>::custom(message)),
+        }
+    }
+
     pub(crate) fn not_an_object(sobject: &'static str, value: &Value) -> Self {
         let kind = super::json_kind(value);
         DecodeError {
