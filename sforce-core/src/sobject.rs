@@ -152,8 +152,12 @@ pub struct FieldMeta {
     api_name: &'static str,
     rust_name: &'static str,
     flags: u8,
-    relation: Option<(RelationKind, fn() -> &'static [FieldMeta])>,
+    relation: Option<(RelationKind, RelatedFields)>,
 }
+
+/// The fields of the struct on the other side of a relationship (a function, so that a struct
+/// can relate to itself).
+type RelatedFields = fn() -> &'static [FieldMeta];
 
 /// Compares the declaration (names, flags, relationship kind), not the related struct's
 /// function pointer.

@@ -107,7 +107,10 @@ fn check_field(field: &Field, errors: &mut Errors) {
         let conflict = [
             (attrs.id.is_some(), "the record Id"),
             (attrs.external_id.is_some(), "an external ID"),
-            (attrs.read_only.is_some(), "marked read_only (relationships always are)"),
+            (
+                attrs.read_only.is_some(),
+                "marked read_only (relationships always are)",
+            ),
         ];
         for (_, what) in conflict.iter().filter(|(set, _)| *set) {
             errors.at(

@@ -456,10 +456,19 @@ mod tests {
             SUBJECT.in_(["a", "b'"]).to_soql().unwrap(),
             r"Subject IN ('a','b\'')"
         );
-        assert_eq!(SUBJECT.in_(Vec::<String>::new()).to_soql().unwrap(), "Id = null");
-        assert_eq!(SUBJECT.not_in(Vec::<&str>::new()).to_soql().unwrap(), "Id != null");
+        assert_eq!(
+            SUBJECT.in_(Vec::<String>::new()).to_soql().unwrap(),
+            "Id = null"
+        );
+        assert_eq!(
+            SUBJECT.not_in(Vec::<&str>::new()).to_soql().unwrap(),
+            "Id != null"
+        );
         let d = Date::from_ymd(2021, 7, 20).unwrap();
-        assert_eq!(D.not_in([d]).to_soql().unwrap(), "ActivityDate NOT IN (2021-07-20)");
+        assert_eq!(
+            D.not_in([d]).to_soql().unwrap(),
+            "ActivityDate NOT IN (2021-07-20)"
+        );
     }
 
     #[test]

@@ -70,7 +70,12 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        QueryStream::new(self, soql.into().into_string(), false, page::decode_serde::<T>)
+        QueryStream::new(
+            self,
+            soql.into().into_string(),
+            false,
+            page::decode_serde::<T>,
+        )
     }
 
     /// Like [`query`](Self::query), but deleted and archived rows are included
@@ -79,7 +84,12 @@ impl Client {
     where
         T: DeserializeOwned + Send + 'static,
     {
-        QueryStream::new(self, soql.into().into_string(), true, page::decode_serde::<T>)
+        QueryStream::new(
+            self,
+            soql.into().into_string(),
+            true,
+            page::decode_serde::<T>,
+        )
     }
 
     /// A typed select of `S` (the same as the generated `S::select()`).
@@ -98,8 +108,7 @@ impl Client {
     }
 
     async fn count_in(&self, resource: &str, soql: Soql) -> Result<u64> {
-        let call =
-            Call::new(Method::GET, self.data_path(resource)).query("q", soql.into_string());
+        let call = Call::new(Method::GET, self.data_path(resource)).query("q", soql.into_string());
         let page: CountPage = self.execute_ok(&call).await?.json()?;
         Ok(page.total_size)
     }

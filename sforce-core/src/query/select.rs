@@ -166,9 +166,12 @@ impl<S: SObject> Select<S> {
         S: Send + 'static,
     {
         let stream = match self.to_soql() {
-            Ok(soql) => {
-                QueryStream::new(client, soql.into_string(), self.all_rows, decode_sobject::<S>)
-            }
+            Ok(soql) => QueryStream::new(
+                client,
+                soql.into_string(),
+                self.all_rows,
+                decode_sobject::<S>,
+            ),
             Err(e) => QueryStream::failed(client, e, decode_sobject::<S>),
         };
         match self.batch_size {

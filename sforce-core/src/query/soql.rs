@@ -110,7 +110,8 @@ impl SoqlTemplate {
 
     /// Binds `:name` to a value.
     pub fn bind(mut self, name: &str, value: impl SoqlValue) -> Self {
-        self.named.push((name.to_owned(), super::literal::to_soql(&value)));
+        self.named
+            .push((name.to_owned(), super::literal::to_soql(&value)));
         self
     }
 
@@ -149,7 +150,11 @@ impl SoqlTemplate {
             let b = bytes[i];
             if quote {
                 // Inside a quoted string of the template: copied verbatim, `\x` skipped.
-                let len = if b == b'\\' && i + 1 < bytes.len() { 2 } else { 1 };
+                let len = if b == b'\\' && i + 1 < bytes.len() {
+                    2
+                } else {
+                    1
+                };
                 if b == b'\'' {
                     quote = false;
                 }
@@ -207,7 +212,9 @@ impl SoqlTemplate {
             return Err(invalid("the template has an unterminated string literal"));
         }
         if let Some((name, _)) = self.named.iter().find(|(n, _)| !used.contains(&n.as_str())) {
-            return Err(invalid(format!("the value bound to :{name} has no placeholder")));
+            return Err(invalid(format!(
+                "the value bound to :{name} has no placeholder"
+            )));
         }
         if next_positional < self.positional.len() {
             return Err(invalid(format!(
@@ -243,7 +250,9 @@ where
         empty = false;
     }
     if empty {
-        return Err(LiteralError::new("an empty list (SOQL has no empty IN list)"));
+        return Err(LiteralError::new(
+            "an empty list (SOQL has no empty IN list)",
+        ));
     }
     out.push(')');
     Ok(out)
@@ -317,9 +326,7 @@ mod tests {
     fn missing_and_extra_values_are_errors() {
         let missing = Soql::template("SELECT Id FROM Task WHERE Subject = :s").build();
         assert!(matches!(missing, Err(Error::InvalidInput { .. })));
-        let extra = Soql::template("SELECT Id FROM Task")
-            .bind("s", 1)
-            .build();
+        let extra = Soql::template("SELECT Id FROM Task").bind("s", 1).build();
         assert!(extra.is_err());
         let too_many = Soql::template("SELECT Id FROM Task WHERE A = ?")
             .arg(1)
@@ -334,7 +341,9 @@ mod tests {
             .bind_list("s", Vec::<String>::new())
             .build();
         assert!(empty.is_err());
-        let nan = Soql::template("SELECT Id FROM X WHERE N = ?").arg(f64::NAN).build();
+        let nan = Soql::template("SELECT Id FROM X WHERE N = ?")
+            .arg(f64::NAN)
+            .build();
         assert!(nan.is_err());
         let open = Soql::template("SELECT Id FROM X WHERE N = 'abc").build();
         assert!(open.is_err());

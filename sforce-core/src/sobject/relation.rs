@@ -34,7 +34,11 @@ pub trait Relationship: Sized {
     fn fields() -> &'static [FieldMeta];
 
     /// Decodes the field's JSON value (`null` when absent).
-    fn decode(sobject: &'static str, field: &'static str, value: Value) -> Result<Self, DecodeError>;
+    fn decode(
+        sobject: &'static str,
+        field: &'static str,
+        value: Value,
+    ) -> Result<Self, DecodeError>;
 }
 
 impl<P: SObject> Relationship for Option<P> {
@@ -44,14 +48,23 @@ impl<P: SObject> Relationship for Option<P> {
         P::FIELDS
     }
 
-    fn decode(sobject: &'static str, field: &'static str, value: Value) -> Result<Self, DecodeError> {
+    fn decode(
+        sobject: &'static str,
+        field: &'static str,
+        value: Value,
+    ) -> Result<Self, DecodeError> {
         match value {
             Value::Null => Ok(None),
-            Value::Object(map) => P::from_record(&mut RecordReader::new(P::API_NAME, map)).map(Some),
+            Value::Object(map) => {
+                P::from_record(&mut RecordReader::new(P::API_NAME, map)).map(Some)
+            }
             other => Err(DecodeError::in_field(
                 sobject,
                 field,
-                format_args!("expected a parent record object, found {}", super::json_kind(&other)),
+                format_args!(
+                    "expected a parent record object, found {}",
+                    super::json_kind(&other)
+                ),
             )),
         }
     }
@@ -64,7 +77,11 @@ impl<C: SObject> Relationship for QueryResult<C> {
         C::FIELDS
     }
 
-    fn decode(sobject: &'static str, field: &'static str, value: Value) -> Result<Self, DecodeError> {
+    fn decode(
+        sobject: &'static str,
+        field: &'static str,
+        value: Value,
+    ) -> Result<Self, DecodeError> {
         if value.is_null() {
             return Ok(QueryResult::default());
         }
