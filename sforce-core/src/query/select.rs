@@ -113,8 +113,10 @@ impl<S: SObject> Select<S> {
         self
     }
 
-    /// The query text, or [`Error::InvalidInput`] when a value has no SOQL literal.
+    /// The query text, or [`Error::InvalidInput`] when a value has no SOQL literal (or a
+    /// hand-written `SObject` impl declares a name that is not a valid API name).
     pub fn to_soql(&self) -> Result<Soql> {
+        check_names(S::API_NAME, S::FIELDS)?;
         let mut out = String::from("SELECT ");
         write_columns(S::FIELDS, "", true, &mut out);
         self.write_tail(&mut out)?;
@@ -197,6 +199,23 @@ impl<S: SObject> Select<S> {
             client.count(soql).await
         }
     }
+}
+
+/// Names cannot be escaped in SOQL: the derive validates them; this catches hand-written impls.
+fn check_names(sobject: &str, fields: &[FieldMeta]) -> Result<()> {
+    let check = |name: &str| {
+        sforce_model::name::check_api_name(name).map_err(|e| Error::invalid_input(e.to_string()))
+    };
+    check(sobject)?;
+    for field in fields {
+        check(field.api_name())?;
+        if let Some((_, nested)) = field.relation() {
+            for f in nested {
+                check(f.api_name())?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the select list of `fields`: plain fields as `prefix + name`, parent relationships as
