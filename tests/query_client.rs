@@ -100,7 +100,10 @@ async fn injection_attempts_round_trip_as_literal_values() {
         insert(&emu, &record);
     }
     // Decoys that a broken escape (or an unescaped wildcard) would also match.
-    for (i, decoy) in ["O", "x", "50X offXnow", "anything", "Z"].iter().enumerate() {
+    for (i, decoy) in ["O", "x", "50X offXnow", "anything", "Z"]
+        .iter()
+        .enumerate()
+    {
         let mut record = call(&format!("D{i}"));
         record.subject = Some((*decoy).to_owned());
         record.description = Some(format!("prefix {decoy} suffix"));
@@ -139,7 +142,11 @@ async fn injection_attempts_round_trip_as_literal_values() {
         .await
         .unwrap_or_else(|e| panic!("{hostile:?}: {e}"));
         let got: HashSet<String> = rows.into_iter().map(|r| r.uuid).collect();
-        assert_eq!(got, containing(&descriptions, hostile), "contains {hostile:?}");
+        assert_eq!(
+            got,
+            containing(&descriptions, hostile),
+            "contains {hostile:?}"
+        );
 
         // Raw SOQL with a bound value.
         let soql = sforce::soql!(
@@ -176,8 +183,11 @@ async fn pagination_yields_every_record_once_in_order() {
     let client = client(&emu);
     const N: usize = 10_005;
     for i in 0..N {
-        emu.insert_record("Task", obj(json!({"uuid__c": format!("K{i:05}"), "Subject": "p"})))
-            .unwrap();
+        emu.insert_record(
+            "Task",
+            obj(json!({"uuid__c": format!("K{i:05}"), "Subject": "p"})),
+        )
+        .unwrap();
     }
     emu.clear_request_log();
     let mut stream = Key::select()
@@ -205,14 +215,21 @@ async fn dropping_the_stream_sends_no_further_request() {
     let emu = emulator().await;
     let client = client(&emu);
     for i in 0..1_000 {
-        emu.insert_record("Task", obj(json!({"uuid__c": format!("K{i:04}"), "Subject": "d"})))
-            .unwrap();
+        emu.insert_record(
+            "Task",
+            obj(json!({"uuid__c": format!("K{i:04}"), "Subject": "d"})),
+        )
+        .unwrap();
     }
     emu.clear_request_log();
     let stream = client
         .query::<Value>("SELECT uuid__c FROM Task ORDER BY uuid__c")
         .batch_size(200);
-    assert_eq!(emu.request_count(), 0, "nothing is sent before the first poll");
+    assert_eq!(
+        emu.request_count(),
+        0,
+        "nothing is sent before the first poll"
+    );
     // 250 rows: the first page and the second one.
     let rows: Vec<Value> = within(stream.take(250).try_collect()).await.unwrap();
     assert_eq!(rows.len(), 250);
@@ -223,7 +240,12 @@ async fn dropping_the_stream_sends_no_further_request() {
         tokio::task::yield_now().await;
     }
     let log = emu.request_log();
-    assert_eq!(log.len(), 2, "{:?}", log.iter().map(|r| &r.path).collect::<Vec<_>>());
+    assert_eq!(
+        log.len(),
+        2,
+        "{:?}",
+        log.iter().map(|r| &r.path).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -270,21 +292,33 @@ async fn typed_select_of_every_value_type() {
     assert_eq!(keys(f.call_duration_in_seconds.ge(597)).await, ["A"]);
     assert_eq!(keys(f.call_duration_in_seconds.lt(597)).await, ["B"]);
     assert_eq!(keys(f.is_transfer.eq(true)).await, ["A"]);
-    assert_eq!(keys(f.is_transfer.eq(false).not()).await, ["A", "C"]);
+    // A checkbox is never null: C's reads false.
+    assert_eq!(keys(f.is_transfer.eq(false).not()).await, ["A"]);
+    assert_eq!(keys(f.is_transfer.ne(true)).await, ["B", "C"]);
     assert_eq!(keys(f.legacy_number.le(-0.5)).await, ["B"]);
     assert_eq!(keys(f.call_started.eq(started)).await, ["A", "B"]);
-    assert_eq!(keys(f.created_date.is_not_null().and(f.is_closed.eq(false).or(f.is_closed.is_null()))).await, ["A", "B", "C"]);
-    assert_eq!(keys(f.uuid.in_(Vec::<String>::new())).await, Vec::<String>::new());
-    assert_eq!(keys(f.subject.like(Like::pattern("Call _"))).await, ["A", "B", "C"]);
+    assert_eq!(
+        keys(
+            f.created_date
+                .is_not_null()
+                .and(f.is_closed.eq(false).or(f.is_closed.is_null()))
+        )
+        .await,
+        ["A", "B", "C"]
+    );
+    assert_eq!(
+        keys(f.uuid.in_(Vec::<String>::new())).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        keys(f.subject.like(Like::pattern("Call _"))).await,
+        ["A", "B", "C"]
+    );
 
     // Every field decodes to what was stored.
-    let rows: Vec<Call> = within(
-        Call::select()
-            .filter(f.uuid.eq("A"))
-            .all(&client),
-    )
-    .await
-    .unwrap();
+    let rows: Vec<Call> = within(Call::select().filter(f.uuid.eq("A")).all(&client))
+        .await
+        .unwrap();
     let got = &rows[0];
     assert_eq!(got.id.as_ref(), Some(&a_id));
     assert_eq!(got.activity_date, Some(day));
@@ -327,11 +361,26 @@ async fn counts_query_all_and_attributes() {
     }
     within(client.delete("Task", &ids[0])).await.unwrap();
 
-    assert_eq!(within(client.count("SELECT COUNT() FROM Task")).await.unwrap(), 4);
-    assert_eq!(within(client.count_all("SELECT COUNT() FROM Task")).await.unwrap(), 5);
+    assert_eq!(
+        within(client.count("SELECT COUNT() FROM Task"))
+            .await
+            .unwrap(),
+        4
+    );
+    assert_eq!(
+        within(client.count_all("SELECT COUNT() FROM Task"))
+            .await
+            .unwrap(),
+        5
+    );
     let select = Call::select().filter(Call::FIELD.uuid.ne("C1"));
     assert_eq!(within(select.count(&client)).await.unwrap(), 3);
-    assert_eq!(within(select.clone().include_deleted().count(&client)).await.unwrap(), 4);
+    assert_eq!(
+        within(select.clone().include_deleted().count(&client))
+            .await
+            .unwrap(),
+        4
+    );
 
     // queryAll returns the deleted row with IsDeleted = true.
     let rows: Vec<Value> = within(
@@ -345,17 +394,28 @@ async fn counts_query_all_and_attributes() {
     assert_eq!(rows[0]["uuid__c"], json!("C0"));
     let live: Vec<Key> = within(Key::select().all(&client)).await.unwrap();
     assert_eq!(live.len(), 4);
-    let all: Vec<Key> = within(Key::select().include_deleted().all(&client)).await.unwrap();
+    let all: Vec<Key> = within(Key::select().include_deleted().all(&client))
+        .await
+        .unwrap();
     assert_eq!(all.len(), 5);
 
     // Attributes on request, for serde types and for derived structs.
-    let rows: Vec<WithAttributes<Record<Key>>> =
-        within(client.query("SELECT uuid__c FROM Task ORDER BY uuid__c LIMIT 1").collect_all())
-            .await
-            .unwrap();
+    let rows: Vec<WithAttributes<Record<Key>>> = within(
+        client
+            .query("SELECT uuid__c FROM Task ORDER BY uuid__c LIMIT 1")
+            .collect_all(),
+    )
+    .await
+    .unwrap();
     let attributes = rows[0].attributes.as_ref().expect("attributes");
     assert_eq!(attributes.sobject, "Task");
-    assert!(attributes.url.as_deref().unwrap().contains("/sobjects/Task/"));
+    assert!(
+        attributes
+            .url
+            .as_deref()
+            .unwrap()
+            .contains("/sobjects/Task/")
+    );
     assert_eq!(rows[0].record.0.uuid, "C1");
 }
 
@@ -371,7 +431,9 @@ async fn query_errors_are_typed() {
         .await
         .unwrap_err();
     assert_eq!(err.api_code(), Some(&ErrorCode::InvalidField), "{err:?}");
-    let err = within(client.count("SELECT COUNT() FROM Nope__c")).await.unwrap_err();
+    let err = within(client.count("SELECT COUNT() FROM Nope__c"))
+        .await
+        .unwrap_err();
     assert_eq!(err.api_code(), Some(&ErrorCode::InvalidType), "{err:?}");
     // A value without a literal fails before any request.
     emu.clear_request_log();
@@ -385,7 +447,8 @@ async fn query_errors_are_typed() {
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert_eq!(emu.request_count(), 0);
     // A record that does not decode names the field.
-    emu.insert_record("Task", obj(json!({"uuid__c": "X", "Subject": "s"}))).unwrap();
+    emu.insert_record("Task", obj(json!({"uuid__c": "X", "Subject": "s"})))
+        .unwrap();
     #[derive(Debug, SObject)]
     #[sobject(name = "Task")]
     struct Wrong {
@@ -433,8 +496,12 @@ struct AccountWithTasks {
 async fn parent_and_child_relationships() {
     let emu = emulator().await;
     let client = client(&emu);
-    let acme = emu.insert_record("Account", obj(json!({"Name": "Acme"}))).unwrap();
-    let empty = emu.insert_record("Account", obj(json!({"Name": "Empty"}))).unwrap();
+    let acme = emu
+        .insert_record("Account", obj(json!({"Name": "Acme"})))
+        .unwrap();
+    let empty = emu
+        .insert_record("Account", obj(json!({"Name": "Empty"})))
+        .unwrap();
     for (uuid, what) in [("T1", Some(&acme)), ("T2", Some(&acme)), ("T3", None)] {
         let mut fields = obj(json!({"uuid__c": uuid, "Subject": format!("S {uuid}")}));
         if let Some(what) = what {
@@ -449,13 +516,24 @@ async fn parent_and_child_relationships() {
         "SELECT uuid__c, What.Name FROM Task ORDER BY uuid__c ASC"
     );
     let rows = within(select.all(&client)).await.unwrap();
-    let acme_name = Some(AccountName { name: "Acme".into() });
+    let acme_name = Some(AccountName {
+        name: "Acme".into(),
+    });
     assert_eq!(
         rows,
         [
-            TaskWithParent { uuid: "T1".into(), what: acme_name.clone() },
-            TaskWithParent { uuid: "T2".into(), what: acme_name },
-            TaskWithParent { uuid: "T3".into(), what: None },
+            TaskWithParent {
+                uuid: "T1".into(),
+                what: acme_name.clone()
+            },
+            TaskWithParent {
+                uuid: "T2".into(),
+                what: acme_name
+            },
+            TaskWithParent {
+                uuid: "T3".into(),
+                what: None
+            },
         ]
     );
 
@@ -468,14 +546,25 @@ async fn parent_and_child_relationships() {
     assert_eq!(rows.len(), 2);
     let by_name = |n: &str| rows.iter().find(|a| a.name == n).unwrap();
     let acme_row = by_name("Acme");
-    assert_eq!(acme_row.id.as_ref().map(Id::as_str), Some(Id::new(&acme).unwrap().as_str()));
+    assert_eq!(
+        acme_row.id.as_ref().map(Id::as_str),
+        Some(Id::new(&acme).unwrap().as_str())
+    );
     assert_eq!(acme_row.tasks.total_size, 2);
     assert!(acme_row.tasks.done);
-    let mut subjects: Vec<_> = acme_row.tasks.records.iter().map(|t| t.subject.clone().unwrap()).collect();
+    let mut subjects: Vec<_> = acme_row
+        .tasks
+        .records
+        .iter()
+        .map(|t| t.subject.clone().unwrap())
+        .collect();
     subjects.sort();
     assert_eq!(subjects, ["S T1", "S T2"]);
     let empty_row = by_name("Empty");
-    assert_eq!(empty_row.id.as_ref().map(Id::as_str), Some(Id::new(&empty).unwrap().as_str()));
+    assert_eq!(
+        empty_row.id.as_ref().map(Id::as_str),
+        Some(Id::new(&empty).unwrap().as_str())
+    );
     assert_eq!(empty_row.tasks.total_size, 0);
     assert!(empty_row.tasks.records.is_empty());
 }
