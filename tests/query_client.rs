@@ -259,7 +259,7 @@ async fn typed_select_of_every_value_type() {
     a.activity_date = Some(day);
     a.call_duration_in_seconds = Some(597);
     a.is_transfer = Some(true);
-    a.legacy_number = Some(12.5);
+    a.legacy_number = Some(12.0); // scale 0: stored rounded
     a.call_started = Some(started);
     let a_id = insert(&emu, &a);
     let mut b = call("B");
@@ -324,7 +324,7 @@ async fn typed_select_of_every_value_type() {
     assert_eq!(got.activity_date, Some(day));
     assert_eq!(got.call_duration_in_seconds, Some(597));
     assert_eq!(got.is_transfer, Some(true));
-    assert_eq!(got.legacy_number, Some(12.5));
+    assert_eq!(got.legacy_number, Some(12.0));
     assert_eq!(got.call_started, Some(started));
     assert!(got.created_date.is_some());
 
