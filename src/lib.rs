@@ -65,7 +65,7 @@ pub mod __private {
     pub use serde_json;
     pub use sforce_core::client::{Client, UpsertOutcome};
     pub use sforce_core::error::Result;
-    pub use sforce_core::query::Select;
+    pub use sforce_core::query::{LiteralError, Select, SoqlValue, write_text as write_soql_text};
     pub use sforce_core::sobject::{
         DecodeError, ExternalIdRef, ExternalIdValue, FieldMeta, FieldRef, Patch, ReadOnlyRef,
         RecordReader, SObject, WriteBody, get_by_external_id, get_by_id, upsert,

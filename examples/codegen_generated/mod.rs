@@ -96,6 +96,13 @@ macro_rules! picklist {
                     .map(Self::from)
             }
         }
+
+        impl ::sforce::__private::SoqlValue for $ty {
+            fn write_soql(&self, out: &mut String) -> Result<(), ::sforce::__private::LiteralError> {
+                ::sforce::__private::write_soql_text(out, self.as_str());
+                Ok(())
+            }
+        }
     };
 }
 
@@ -175,6 +182,15 @@ impl<'de, T: From<String>> ::sforce::__private::serde::Deserialize<'de> for Mult
             .filter(|part| !part.is_empty())
             .map(|part| T::from(part.to_owned()))
             .collect())
+    }
+}
+
+/// In a typed query, the values joined by `;` (SOQL compares them as a set).
+impl<T: AsRef<str>> ::sforce::__private::SoqlValue for MultiPicklist<T> {
+    fn write_soql(&self, out: &mut String) -> Result<(), ::sforce::__private::LiteralError> {
+        let parts: Vec<&str> = self.0.iter().map(AsRef::as_ref).collect();
+        ::sforce::__private::write_soql_text(out, &parts.join(";"));
+        Ok(())
     }
 }
 
