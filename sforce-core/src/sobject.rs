@@ -48,11 +48,11 @@
 //! | `#[sobject(id)]`, `#[sobject(read_only)]`, `#[sobject(skip)]` | never |
 //! | the external ID the upsert is keyed on | never (it is in the URL) |
 //! | other `#[external_id]` fields | like any other field |
-//! | `Option<T>` = `None` / [`Field::Unchanged`] | left out |
-//! | [`Field::Null`] | `null` (clears the field) |
+//! | `Option<T>` = `None` / [`Field::Unchanged`](crate::types::Field::Unchanged) | left out |
+//! | [`Field::Null`](crate::types::Field::Null) | `null` (clears the field) |
 //! | anything else | its serde value |
 //!
-//! Whether a field is an `Option` or a [`Field`] is decided from how its type is written (the last
+//! Whether a field is an `Option` or a [`Field`](crate::types::Field) is decided from how its type is written (the last
 //! path segment, `Option<..>` / `Field<..>`); a type alias for them is treated as a plain value.
 
 use std::fmt;

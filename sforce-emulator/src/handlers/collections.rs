@@ -7,7 +7,7 @@
 //! failed item has no `id`. With `allOrNone` one failure rolls back the whole request and every
 //! other record reports `ALL_OR_NONE_OPERATION_ROLLED_BACK`. More than 200 records answer 400
 //! `EXCEEDED_ID_LIMIT`. The same external-ID value twice in one upsert fails those rows with
-//! `DUPLICATE_VALUE` "Duplicate external id specified: <value>".
+//! `DUPLICATE_VALUE` `Duplicate external id specified: <value>`.
 //!
 //! Collection upserts reuse the single-record upsert's plan/commit steps (`handlers::upsert`):
 //! every key is looked up, ONE commit window passes with no lock held, then the records commit
