@@ -86,6 +86,8 @@ pub struct EmulatorBuilder {
     pub(crate) api_limit: u64,
     pub(crate) oauth: crate::oauth::OAuthConfig,
     pub(crate) bulk: crate::bulk::BulkConfig,
+    pub(crate) max_body_bytes: usize,
+    pub(crate) request_log_capacity: usize,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -119,6 +121,8 @@ impl Default for EmulatorBuilder {
             api_limit: 15_000,
             oauth: crate::oauth::OAuthConfig::default(),
             bulk: crate::bulk::BulkConfig::default(),
+            max_body_bytes: crate::intake::DEFAULT_MAX_BODY_BYTES,
+            request_log_capacity: crate::observe::DEFAULT_REQUEST_LOG_CAPACITY,
         }
     }
 }
@@ -128,6 +132,22 @@ impl EmulatorBuilder {
     /// window (lookup and commit still are separate steps).
     pub fn commit_latency(mut self, latency: Duration) -> Self {
         self.commit_latency = latency;
+        self
+    }
+
+    /// Largest request body accepted (default
+    /// [`DEFAULT_MAX_BODY_BYTES`](crate::DEFAULT_MAX_BODY_BYTES)). Checked after the bearer
+    /// token, while reading; a larger body is answered 413 with a JSON error body.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_body_bytes = bytes;
+        self
+    }
+
+    /// How many requests the request log keeps (default
+    /// [`DEFAULT_REQUEST_LOG_CAPACITY`](crate::DEFAULT_REQUEST_LOG_CAPACITY)); older entries are
+    /// dropped, [`Emulator::request_count`](crate::Emulator::request_count) still counts them.
+    pub fn request_log_capacity(mut self, entries: usize) -> Self {
+        self.request_log_capacity = entries;
         self
     }
 

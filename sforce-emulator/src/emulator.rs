@@ -60,12 +60,15 @@ impl Emulator {
 
     pub(crate) async fn start_with(config: EmulatorBuilder) -> Result<Emulator, EmulatorError> {
         let schema = Schema::new(config.load_describes()?);
-        let state = Arc::new(State::new(
+        let mut state = State::new(
             schema,
             config.commit_latency,
             config.max_api_version,
             config.api_limit,
-        ));
+        );
+        state.max_body_bytes = config.max_body_bytes;
+        state.log = crate::observe::RequestLog::with_capacity(config.request_log_capacity);
+        let state = Arc::new(state);
         state.tokens.add(config.token.clone(), None);
         state.oauth.configure(config.oauth.clone());
         crate::fill::seed_running_user(&state);

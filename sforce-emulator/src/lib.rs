@@ -117,6 +117,7 @@ mod failure;
 mod fill;
 mod handlers;
 mod ids;
+mod intake;
 mod journal;
 mod keys;
 pub mod oauth;
@@ -134,6 +135,8 @@ pub use config::{
 };
 pub use emulator::Emulator;
 pub use failure::{Failure, FailureAction};
+pub use intake::DEFAULT_MAX_BODY_BYTES;
 pub use oauth::OAuthConfig;
+pub use observe::DEFAULT_REQUEST_LOG_CAPACITY;
 pub use observe::LoggedRequest;
 pub use schema::builtin_describes;

@@ -1,6 +1,6 @@
 //! What tests inspect: the request log and the per-key in-flight high-water mark.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
@@ -20,30 +20,60 @@ pub struct LoggedRequest {
     pub body: String,
 }
 
-/// The request log.
-#[derive(Debug, Default)]
+/// Requests the log keeps by default; older ones are dropped first.
+pub const DEFAULT_REQUEST_LOG_CAPACITY: usize = 100_000;
+
+/// The request log: the most recent requests (bounded) and a count of all of them.
+#[derive(Debug)]
 pub(crate) struct RequestLog {
-    entries: Mutex<Vec<LoggedRequest>>,
+    entries: Mutex<VecDeque<LoggedRequest>>,
+    capacity: usize,
+    total: AtomicUsize,
+}
+
+impl Default for RequestLog {
+    fn default() -> Self {
+        Self::with_capacity(DEFAULT_REQUEST_LOG_CAPACITY)
+    }
 }
 
 impl RequestLog {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        RequestLog {
+            entries: Mutex::new(VecDeque::new()),
+            capacity,
+            total: AtomicUsize::new(0),
+        }
+    }
+
     pub(crate) fn push(&self, entry: LoggedRequest) {
-        self.lock().push(entry);
+        self.total.fetch_add(1, Relaxed);
+        if self.capacity == 0 {
+            return;
+        }
+        let mut entries = self.lock();
+        if entries.len() == self.capacity {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
     }
 
     pub(crate) fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.lock().clone()
+        self.lock().iter().cloned().collect()
     }
 
+    /// Every request logged since start (or the last clear), kept or not.
     pub(crate) fn len(&self) -> usize {
-        self.lock().len()
+        self.total.load(Relaxed)
     }
 
     pub(crate) fn clear(&self) {
-        self.lock().clear();
+        let mut entries = self.lock();
+        entries.clear();
+        self.total.store(0, Relaxed);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<LoggedRequest>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<LoggedRequest>> {
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 }

@@ -1,5 +1,5 @@
 //! The HTTP server: routes, middleware (request log, failure injection, `Sforce-Limit-Info`,
-//! bearer-token check) and the accept loop.
+//! bearer-token check, then the body limit in `intake`) and the accept loop.
 //!
 //! The accept loop is hand-written (hyper, HTTP/1.1) rather than `axum::serve` so that an
 //! injected failure can close one connection without answering.
@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State as AxumState};
+use axum::extract::{DefaultBodyLimit, Request, State as AxumState};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -24,12 +23,9 @@ use crate::api_error::ApiError;
 use crate::failure::FailureAction;
 use crate::handlers::composite::Subrequest;
 use crate::handlers::{collections, composite, identity, meta, query, records, upsert};
+use crate::intake::{LoggedBody, read_body};
 use crate::observe::LoggedRequest;
 use crate::state::Shared;
-
-/// Largest request body accepted.
-/// Bulk API 2.0 uploads go up to 150 MB (Salesforce's limit for one job's CSV).
-const MAX_BODY: usize = 160 * 1024 * 1024;
 
 /// Closes the connection a request arrived on (injected connection drops).
 #[derive(Clone)]
@@ -109,6 +105,8 @@ pub(crate) fn router(state: Shared) -> Router {
         .route("/id/{org}/{user}", get(identity::identity))
         .route("/services/oauth2/userinfo", get(identity::userinfo))
         .merge(crate::handlers::bulk::routes(data))
+        // Layers run bottom-up: the token is checked before the body is read.
+        .route_layer(middleware::from_fn_with_state(state.clone(), read_body))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
 
     let open = Router::new()
@@ -121,7 +119,9 @@ pub(crate) fn router(state: Shared) -> Router {
     //     let open = open.merge(crate::oauth::router(state.clone()));
     // It can issue tokens with `state.tokens.add(token, Some(ttl))`.
     // -----------------------------------------------------------------------------------------
-    let open = open.merge(crate::oauth::router(state.clone()));
+    let open = open
+        .merge(crate::oauth::router(state.clone()))
+        .route_layer(middleware::from_fn_with_state(state.clone(), read_body));
 
     api.merge(open)
         .fallback(|| async { ApiError::not_found() })
@@ -129,6 +129,8 @@ pub(crate) fn router(state: Shared) -> Router {
             ApiError::method_not_allowed("this method", "GET, POST, PATCH, DELETE")
         })
         .layer(middleware::from_fn_with_state(state.clone(), observe))
+        // `read_body` enforces the limit (after the token check, with a JSON answer).
+        .layer(DefaultBodyLimit::disable())
         .with_state(state)
 }
 
@@ -150,25 +152,34 @@ async fn require_token(AxumState(state): AxumState<Shared>, req: Request, next: 
 }
 
 /// Logs every request, applies injected failures and adds `Sforce-Limit-Info`.
+///
+/// The request is handled on its own task: a client that disconnects (or times out) does not
+/// cancel it, so a write can still complete after its caller gave up, as on Salesforce.
 async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) -> Response {
     // A composite's subrequests are part of the composite request: not logged or counted apart.
     if req.extensions().get::<Subrequest>().is_some() {
         return next.run(req).await;
     }
+    let kill = req.extensions().get::<ConnectionKill>().cloned();
+    let handled = tokio::spawn(handle(state, req, next)).await;
+    match handled {
+        Ok(Some(response)) => response,
+        // Dropped (injected), or the handler panicked: close the connection unanswered.
+        Ok(None) | Err(_) => {
+            if let Some(kill) = kill {
+                kill.0.notify_one();
+            }
+            std::future::pending().await
+        }
+    }
+}
+
+/// Everything `observe` does for one request, to completion; `None` = drop the connection.
+async fn handle(state: Shared, req: Request, next: Next) -> Option<Response> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
     let decoded = percent_decode_str(&path).decode_utf8_lossy().into_owned();
-    let kill = req.extensions().get::<ConnectionKill>().cloned();
-    let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_BODY).await.unwrap_or_default();
-    // Token requests carry secrets (client secret, password, assertion): never logged.
-    let body_text = if path.starts_with("/services/oauth2") {
-        "[redacted]".to_owned()
-    } else {
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    let req = Request::from_parts(parts, Body::from(bytes));
 
     // Every response but the versions list carries the API usage.
     let counted = path.starts_with("/services/data/v");
@@ -182,7 +193,7 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
         path: path.clone(),
         query,
         status: 0,
-        body: body_text,
+        body: String::new(),
     };
 
     let _handling = state.concurrency.enter();
@@ -191,18 +202,21 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
     let response = match state.failures.take(&method, &path, &decoded, false) {
         Some((FailureAction::Delay(delay), _)) => {
             tokio::time::sleep(delay).await;
-            process_then_fail(&state, next.run(req).await, &method, &path, &decoded).await
+            let response = next.run(req).await;
+            log_body(&mut log, &response);
+            process_then_fail(&state, response, &method, &path, &decoded).await
         }
         Some((action, headers)) => failure_response(action, headers),
-        None => process_then_fail(&state, next.run(req).await, &method, &path, &decoded).await,
+        None => {
+            let response = next.run(req).await;
+            log_body(&mut log, &response);
+            process_then_fail(&state, response, &method, &path, &decoded).await
+        }
     };
     let Some(mut response) = response else {
         tracing::debug!(%method, %path, "sforce-emulator: dropping connection (injected)");
         state.log.push(log);
-        if let Some(kill) = kill {
-            kill.0.notify_one();
-        }
-        return std::future::pending().await;
+        return None;
     };
     if counted {
         let value = format!("api-usage={usage}/{}", state.api_limit);
@@ -213,7 +227,14 @@ async fn observe(AxumState(state): AxumState<Shared>, req: Request, next: Next) 
     log.status = response.status().as_u16();
     tracing::debug!(%method, %path, status = log.status, "sforce-emulator request");
     state.log.push(log);
-    response
+    Some(response)
+}
+
+/// Takes the body text `read_body` attached to the response (empty when it never read one).
+fn log_body(log: &mut LoggedRequest, response: &Response) {
+    if let Some(LoggedBody(text)) = response.extensions().get::<LoggedBody>() {
+        log.body = text.clone();
+    }
 }
 
 /// A processed request's response, unless an after-processing failure replaces it
@@ -263,8 +284,18 @@ pub(crate) async fn serve(listener: TcpListener, app: Router, mut shutdown: watc
             _ = shutdown.changed() => break,
             accepted = listener.accept() => accepted,
         };
-        let Ok((stream, _)) = accepted else {
-            continue;
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // EMFILE/ENFILE and the like persist until connections close: back off
+                // instead of spinning on accept.
+                tracing::warn!(%error, "sforce-emulator: accept failed; retrying in 50 ms");
+                tokio::select! {
+                    _ = shutdown.changed() => break,
+                    _ = tokio::time::sleep(std::time::Duration::from_millis(50)) => {}
+                }
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let kill = Arc::new(Notify::new());

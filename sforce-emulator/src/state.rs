@@ -40,6 +40,8 @@ pub(crate) struct State {
     pub(crate) api_limit: u64,
     pub(crate) api_usage: AtomicU64,
     commit_latency_nanos: AtomicU64,
+    /// Largest request body accepted (checked after the token).
+    pub(crate) max_body_bytes: usize,
 }
 
 /// The state as handlers receive it.
@@ -69,6 +71,7 @@ impl State {
             api_limit,
             api_usage: AtomicU64::new(0),
             commit_latency_nanos: AtomicU64::new(0),
+            max_body_bytes: crate::intake::DEFAULT_MAX_BODY_BYTES,
         };
         state.set_commit_latency(commit_latency);
         state
