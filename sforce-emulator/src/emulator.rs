@@ -290,6 +290,15 @@ impl Emulator {
         self.state.in_flight.reset();
     }
 
+    /// Every request first waits a random time in `[0, max]` (default zero): a server whose
+    /// latency varies, for soak tests. Applies to requests arriving afterwards.
+    pub fn set_latency_jitter(&self, max: Duration) {
+        let nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
+        self.state
+            .latency_jitter_nanos
+            .store(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The most requests (of any kind) ever handled at once: what a client's limit on requests
     /// in flight keeps low.
     pub fn max_requests_in_flight(&self) -> usize {

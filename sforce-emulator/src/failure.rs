@@ -52,6 +52,8 @@ pub struct Failure {
     pub after_processing: bool,
     /// Headers added to an injected answer (e.g. `Retry-After`).
     pub headers: Vec<(String, String)>,
+    /// Applies to each matching request with this probability (see [`Failure::randomly`]).
+    pub probability: Option<f64>,
 }
 
 impl Failure {
@@ -63,6 +65,7 @@ impl Failure {
             times: 1,
             after_processing: false,
             headers: Vec::new(),
+            probability: None,
         }
     }
 
@@ -166,6 +169,15 @@ impl Failure {
         self
     }
 
+    /// Apply to each matching request with probability `p` (0.0 to 1.0), for as long as the
+    /// failure stays queued (it is never used up): fault soaks. Combine several: the first
+    /// queued failure that matches and wins its draw applies.
+    pub fn randomly(mut self, p: f64) -> Self {
+        self.probability = Some(p.clamp(0.0, 1.0));
+        self.times = usize::MAX;
+        self
+    }
+
     /// Apply to the next `n` matching requests (default 1).
     pub fn times(mut self, n: usize) -> Self {
         self.times = n;
@@ -213,9 +225,13 @@ impl Failures {
         after: bool,
     ) -> Option<(FailureAction, Vec<(String, String)>)> {
         let mut queue = self.lock();
-        let at = queue
-            .iter()
-            .position(|f| f.matches(method, raw_path, decoded_path, after))?;
+        let at = queue.iter().position(|f| {
+            f.matches(method, raw_path, decoded_path, after)
+                && f.probability.is_none_or(|p| fastrand::f64() < p)
+        })?;
+        if queue[at].probability.is_some() {
+            return Some((queue[at].action.clone(), queue[at].headers.clone()));
+        }
         queue[at].times -= 1;
         let taken = (queue[at].action.clone(), queue[at].headers.clone());
         if queue[at].times == 0 {

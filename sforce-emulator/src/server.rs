@@ -197,6 +197,10 @@ async fn handle(state: Shared, req: Request, next: Next) -> Option<Response> {
     };
 
     let _handling = state.concurrency.enter();
+    let jitter = state.latency_jitter_nanos.load(Ordering::Relaxed);
+    if jitter > 0 {
+        tokio::time::sleep(std::time::Duration::from_nanos(fastrand::u64(0..=jitter))).await;
+    }
     // A request refused by an injected failure was not processed: an after-processing
     // failure must wait for a request that was.
     let response = match state.failures.take(&method, &path, &decoded, false) {

@@ -42,6 +42,8 @@ pub(crate) struct State {
     commit_latency_nanos: AtomicU64,
     /// Largest request body accepted (checked after the token).
     pub(crate) max_body_bytes: usize,
+    /// Each request first waits a random time up to this (0: none).
+    pub(crate) latency_jitter_nanos: AtomicU64,
 }
 
 /// The state as handlers receive it.
@@ -72,6 +74,7 @@ impl State {
             api_usage: AtomicU64::new(0),
             commit_latency_nanos: AtomicU64::new(0),
             max_body_bytes: crate::intake::DEFAULT_MAX_BODY_BYTES,
+            latency_jitter_nanos: AtomicU64::new(0),
         };
         state.set_commit_latency(commit_latency);
         state
