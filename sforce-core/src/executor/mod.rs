@@ -45,6 +45,8 @@ mod tests;
 #[cfg(test)]
 mod tests_faults;
 #[cfg(test)]
+mod tests_model;
+#[cfg(test)]
 mod tests_prop;
 
 use std::fmt;
