@@ -159,6 +159,7 @@ impl ApiError {
         Self::new(
             StatusCode::BAD_REQUEST,
             "NUMBER_OUTSIDE_VALID_RANGE",
+            // unconfirmed: how <value> is formatted (JSON's form here).
             format!("{label}: value outside of valid range on numeric field: {value}"),
         )
         .with_fields(&[field])
@@ -180,6 +181,7 @@ impl ApiError {
     pub(crate) fn field_integrity(label: &str, field: &str, value: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
+            // unconfirmed: this code (rather than MALFORMED_ID) for an Id of the wrong object.
             "FIELD_INTEGRITY_EXCEPTION",
             format!("{label}: id value of incorrect type: {value}"),
         )
@@ -194,6 +196,7 @@ impl ApiError {
             "INVALID_CROSS_REFERENCE_KEY",
             "invalid cross reference id",
         )
+        // unconfirmed: whether `fields` names the reference field.
         .with_fields(&[field])
     }
 

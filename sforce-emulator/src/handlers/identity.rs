@@ -6,6 +6,9 @@
 //! from the running user's `User` record when the schema has `User`. The emulator's identity
 //! URL is served by the emulator itself (`http://127.0.0.1:<port>/id/...`), where Salesforce
 //! uses the login host.
+//!
+//! A missing or invalid token answers like the REST API, 401 `INVALID_SESSION_ID`
+//! (unconfirmed: Salesforce's identity service may answer differently, e.g. 403).
 
 use axum::extract::State as AxumState;
 use axum::http::{HeaderMap, StatusCode};
@@ -138,6 +141,7 @@ pub(crate) async fn identity(
         matches!(given.len(), 15 | 18) && given.get(..15) == ours.get(..15)
     };
     if !same(params.get("org"), ORG_ID) || !same(params.get("user"), USER_ID) {
+        // unconfirmed: Salesforce's status and body for another org's or user's Id.
         return Err(ApiError::not_found());
     }
     let p = Person::new(&state, &headers);
