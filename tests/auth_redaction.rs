@@ -3,10 +3,9 @@
 
 mod auth_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use auth_support::{client, create_account};
+use auth_support::{Capture, client, create_account};
 use sforce::auth::{
     AccessToken, AuthError, ClientCredentials, JwtBearer, RefreshToken, Secret, Session, SfCli,
     StaticToken, TokenProvider, UsernamePassword,
@@ -19,26 +18,6 @@ use sforce::emulator::{Emulator, OAuthConfig};
 use sforce::error::Chain;
 
 /// A `MakeWriter` appending everything to a shared buffer.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
-
 /// A line of the private key's base64 body (the key as it would leak).
 fn key_fragment() -> &'static str {
     TEST_PRIVATE_KEY_PEM.lines().nth(3).unwrap()

@@ -5,34 +5,14 @@
 
 mod auth_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
+use auth_support::Capture;
 use serde_json::json;
 use sforce::client::{Client, RetryPolicy};
 use sforce::emulator::oauth::DEFAULT_CLIENT_SECRET;
 use sforce::emulator::{Emulator, Failure};
 use sforce::error::{Chain, Error};
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Capture {
-    type Writer = Capture;
-    fn make_writer(&'a self) -> Capture {
-        self.clone()
-    }
-}
 
 fn assert_clean(what: &str, text: &str, secrets: &[&str]) {
     for secret in secrets {
