@@ -35,6 +35,7 @@
 //! | `call.upsert_by_uuid(&client)`, `call.upsert_by_code(&client)` | upsert keyed by that external ID |
 //! | `CallLog::get_by_id(&client, &id)` | typed read selecting exactly the mapped fields |
 //! | `CallLog::get_by_uuid(&client, "K1")`, `get_by_code` | the same by external ID |
+//! | `CallLog::select()` | a typed query ([`Select`](crate::query::Select)) of exactly the mapped fields |
 //! | `CallLog::patch()` | an empty [`Patch<CallLog>`](Patch) |
 //! | `CallLog::FIELD.description`, `CallLog::FIELD.uuid` | typed tokens ([`FieldRef`], [`ExternalIdRef`]) in a generated `CallLogFields` struct |
 //!

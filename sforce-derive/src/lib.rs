@@ -39,7 +39,9 @@ use proc_macro::TokenStream;
 ///
 /// Container attributes: `#[sobject(name = "ApiName", crate = "path::to::sforce")]`.
 /// Field attributes: `#[sobject(id)]`, `#[sobject(rename = "ApiName")]`, `#[sobject(read_only)]`,
-/// `#[sobject(skip)]`, `#[external_id]`, `#[external_id(case_sensitive)]`.
+/// `#[sobject(skip)]`, `#[sobject(relationship)]` (a parent `Option<Parent>` or the child rows
+/// `QueryResult<Child>` of other derived structs: read by queries, never written),
+/// `#[external_id]`, `#[external_id(case_sensitive)]`.
 ///
 /// `#[external_id]` marks a field Salesforce can upsert on: a field marked External ID
 /// (`externalId: true` in the describe; custom objects have only these), or, on standard
@@ -57,9 +59,12 @@ use proc_macro::TokenStream;
 ///   each external ID;
 /// - `get_by_id(&Client, &Id)` and `get_by_<field>(&Client, value)` for each external ID: typed
 ///   reads selecting exactly the mapped fields;
+/// - `select() -> Select<Self>`: a typed SOQL query selecting exactly the mapped fields, with
+///   filters on the `FIELD` tokens (`CallLog::FIELD.status.eq("Completed")`);
 /// - `patch() -> Patch<Self>`, and `FIELD: <Name>Fields`, a constant whose fields are typed tokens:
-///   a `FieldRef` per writable field (`CallLog::FIELD.description`) and an `ExternalIdRef` per
-///   external ID (`CallLog::FIELD.uuid`), for `Patch::set` / `null` / `upsert`. The struct
+///   a `FieldRef` per writable field (`CallLog::FIELD.description`), an `ExternalIdRef` per
+///   external ID (`CallLog::FIELD.uuid`), for `Patch::set` / `null` / `upsert`, and a
+///   `ReadOnlyRef` per other read-only field (the Id, `read_only`), for query filters only. The struct
 ///   `<Name>Fields` is generated next to the input struct, with its visibility.
 #[proc_macro_derive(SObject, attributes(sobject, external_id))]
 pub fn derive_sobject(input: TokenStream) -> TokenStream {
