@@ -20,6 +20,7 @@
 //! Every request runs in a `tracing` span `sforce.request` with `method`, `path`, `status` and
 //! `duration_ms`. The access token never appears in `Debug` output, logs or errors.
 
+mod batch;
 mod builder;
 pub mod collections;
 mod composite;
@@ -37,6 +38,7 @@ mod write;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+pub use batch::BatchPolicy;
 pub use builder::{ClientBuilder, DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use collections::{CollectionOptions, RecordOutcome, RecordResult};
 pub use composite::{MAX_SUBREQUESTS, SubResponse, Subrequest};

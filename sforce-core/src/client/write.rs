@@ -24,6 +24,8 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
+use super::batch::{BatchPolicy, Batcher};
+use super::collections::COLLECTION_UPSERT_SINCE;
 use super::path::{check_name, encode_segment};
 use super::pipeline::{Limiter, Permit, Resend, RetryReason};
 use super::upsert::upsert_body;
@@ -54,6 +56,7 @@ use crate::executor::{
 pub struct WritePolicy {
     coalescing: Policy,
     max_merged_writes: usize,
+    batching: BatchPolicy,
 }
 
 impl Default for WritePolicy {
@@ -64,6 +67,7 @@ impl Default for WritePolicy {
         WritePolicy {
             coalescing: Policy::Merge,
             max_merged_writes: DEFAULT_MAX_MERGED_WRITES,
+            batching: BatchPolicy::default(),
         }
     }
 }
@@ -104,6 +108,18 @@ impl WritePolicy {
     pub fn get_max_merged_writes(&self) -> usize {
         self.max_merged_writes
     }
+
+    /// How ready writes of one (sObject, external-ID field) are grouped into collection
+    /// upserts (default: [`BatchPolicy::new`], on; [`BatchPolicy::disabled`] turns it off).
+    pub fn batching(mut self, batching: BatchPolicy) -> Self {
+        self.batching = batching;
+        self
+    }
+
+    /// The batching policy.
+    pub fn get_batching(&self) -> &BatchPolicy {
+        &self.batching
+    }
 }
 
 /// Counters of a client's upserts through the executor (shared by its clones); see
@@ -130,6 +146,12 @@ pub struct WriteStats {
     pub failed_upserts: u64,
     /// Panics caught in the executor (user `Merge` code, the operation).
     pub panics: u64,
+    /// Collection upsert requests sent by automatic batching (see [`BatchPolicy`]).
+    pub collection_requests: u64,
+    /// Writes carried by those collection requests (record retries included).
+    pub batched_writes: u64,
+    /// Writes the batcher sent alone as single-record upserts (nothing else was ready).
+    pub lone_requests: u64,
 }
 
 /// The executor of one client.
@@ -143,6 +165,9 @@ impl Writes {
         let op = UpsertOperation {
             api_version: api_version.to_owned(),
             limiter,
+            batcher: (policy.batching.is_enabled()
+                && major_version(api_version) >= COLLECTION_UPSERT_SINCE)
+                .then(|| Arc::new(Batcher::new(policy.batching.clone()))),
         };
         Writes {
             executor: Executor::with_max_merged(op, policy.coalescing, policy.max_merged_writes),
@@ -203,6 +228,9 @@ struct UpsertOperation {
     api_version: String,
     /// The client's limit on requests in flight.
     limiter: Arc<Limiter>,
+    /// Groups ready writes into collection upserts (`batch.rs`); `None` when batching is off
+    /// or the API version has no collection upsert.
+    batcher: Option<Arc<Batcher>>,
 }
 
 impl Operation for UpsertOperation {
@@ -215,6 +243,10 @@ impl Operation for UpsertOperation {
     /// A permit of the client's limit on requests in flight, taken before the executor
     /// drains the key's waiting writes, so writes keep merging while the request waits.
     async fn admit(&self, _key: &Arc<RecordKey>) -> Option<Permit> {
+        // A batched write takes its leave with its collection request, not per record.
+        if self.batcher.is_some() {
+            return None;
+        }
         Some(self.limiter.acquire().await)
     }
 
@@ -224,6 +256,11 @@ impl Operation for UpsertOperation {
         write: UpsertWrite,
         permit: Option<Permit>,
     ) -> Result<UpsertOutcome> {
+        if let Some(batcher) = &self.batcher {
+            if !write.key.is_update_only() {
+                return batcher.upsert(write.client, write.key, write.body).await;
+            }
+        }
         let resend = Resend::Upsert {
             field: write.key.field().to_owned(),
         };
@@ -284,16 +321,20 @@ impl Client {
     pub fn write_stats(&self) -> WriteStats {
         let executor = self.inner.writes.executor.stats();
         let requests = self.request_stats();
+        let batch = self.batch_stats();
         WriteStats {
             writes_submitted: executor.writes_submitted,
             requests_sent: executor.operations,
             writes_merged: executor.writes_merged,
-            duplicate_retries: requests.retries_for(RetryReason::DuplicateKey),
-            retries_exhausted: requests.exhausted_for(RetryReason::DuplicateKey),
+            duplicate_retries: requests.retries_for(RetryReason::DuplicateKey)
+                + batch.duplicate_retries,
+            retries_exhausted: requests.exhausted_for(RetryReason::DuplicateKey)
+                + batch.retries_exhausted,
             replays: executor.replays,
             replayed_writes: executor.replayed_writes,
             failed_upserts: executor.failed_operations,
             panics: executor.panics,
+            ..batch
         }
     }
 
@@ -311,6 +352,35 @@ impl Client {
     /// The write policy this client was built with.
     pub fn write_policy(&self) -> &WritePolicy {
         &self.inner.writes.policy
+    }
+}
+
+/// The major number of an API version text (`"62.0"` → 62).
+fn major_version(api_version: &str) -> u32 {
+    api_version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse().ok())
+        .unwrap_or(0)
+}
+
+impl Client {
+    /// The batcher's share of [`WriteStats`] (zero without batching); its race retries add to
+    /// the pipeline's.
+    fn batch_stats(&self) -> WriteStats {
+        let Some(batcher) = &self.inner.writes.executor.operation().batcher else {
+            return WriteStats::default();
+        };
+        let c = &batcher.counters;
+        let load = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
+        WriteStats {
+            collection_requests: load(&c.collection_requests),
+            batched_writes: load(&c.batched_writes),
+            lone_requests: load(&c.lone_requests),
+            duplicate_retries: load(&c.duplicate_retries),
+            retries_exhausted: load(&c.retries_exhausted),
+            ..WriteStats::default()
+        }
     }
 }
 

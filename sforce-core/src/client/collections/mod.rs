@@ -25,6 +25,8 @@
 mod ops;
 mod typed;
 
+pub(crate) use ops::{folded, upsert_record};
+
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{Map, Value};

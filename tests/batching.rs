@@ -1,0 +1,270 @@
+//! Automatic batching inside `Client::upsert`, against the emulator over real HTTP with the
+//! 200 ms commit window open: outcomes routed per caller, races retried per record, no request
+//! holding one key twice, final state equal to sequential application per key.
+mod support;
+
+use std::collections::HashMap;
+
+use proptest::prelude::*;
+use serde_json::{Map, Value, json};
+use sforce::client::{BatchPolicy, UpsertKey, WritePolicy};
+use sforce::error::ErrorCode;
+use sforce_emulator::Emulator;
+use support::{HANG, client, client_builder, obj, stored_task, wait_idle, windowed_emulator};
+
+fn key(value: &str) -> UpsertKey {
+    UpsertKey::new("Task", "uuid__c", value)
+}
+
+/// The records (by folded key) of each collection upsert request in the emulator's log.
+fn collection_keys(emu: &Emulator) -> Vec<Vec<String>> {
+    emu.request_log()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with("/composite/sobjects/Task/uuid__c"))
+        .map(|r| {
+            let body: Value = serde_json::from_str(&r.body).unwrap();
+            body["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|rec| rec["uuid__c"].as_str().unwrap().to_lowercase())
+                .collect()
+        })
+        .collect()
+}
+
+fn assert_no_request_holds_a_key_twice(emu: &Emulator) {
+    for keys in collection_keys(emu) {
+        let mut sorted = keys.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(
+            sorted.len(),
+            keys.len(),
+            "a request holds a key twice: {keys:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_batch_mixing_created_updated_and_rejected_routes_each_outcome_to_its_caller() {
+    let emu = windowed_emulator().await;
+    let client = client(&emu);
+    client
+        .upsert(&key("Old"), &json!({"Subject": "before"}))
+        .await
+        .unwrap();
+    emu.clear_request_log();
+
+    let too_long = "x".repeat(300);
+    let writes = vec![
+        ("New1", json!({"Subject": "n1"})),
+        ("Old", json!({"Subject": "after"})),
+        ("Bad", json!({"Subject": too_long})),
+        ("New2", json!({"Subject": "n2"})),
+    ];
+    let futures: Vec<_> = writes
+        .iter()
+        .map(|(k, body)| tokio::spawn(client.upsert(&key(k), body)))
+        .collect();
+    let mut results = Vec::new();
+    for f in futures {
+        results.push(tokio::time::timeout(HANG, f).await.unwrap().unwrap());
+    }
+    let new1 = results[0].as_ref().unwrap();
+    assert!(new1.created());
+    assert_eq!(new1.id().as_str(), stored_task(&emu, "New1")["Id"]);
+    let old = results[1].as_ref().unwrap();
+    assert!(!old.created());
+    assert_eq!(old.id().as_str(), stored_task(&emu, "Old")["Id"]);
+    let bad = results[2].as_ref().unwrap_err();
+    assert_eq!(bad.api_code(), Some(&ErrorCode::StringTooLong));
+    assert_eq!(bad.status(), Some(400));
+    assert!(results[3].as_ref().unwrap().created());
+    assert_eq!(stored_task(&emu, "Old")["Subject"], "after");
+    // At least the last three went together (the first may have gone alone).
+    let batches = collection_keys(&emu);
+    assert!(batches.iter().any(|b| b.len() >= 3), "{batches:?}");
+    assert_no_request_holds_a_key_twice(&emu);
+    wait_idle(&client).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_record_racing_another_process_is_retried_alone() {
+    let emu = windowed_emulator().await;
+    let ours = client(&emu);
+    let other = client_builder(&emu)
+        .write_policy(WritePolicy::new().batching(BatchPolicy::disabled()))
+        .build()
+        .unwrap();
+    // Warm the lane so our next writes batch together.
+    ours.upsert(&key("warm"), &json!({"Subject": "w"}))
+        .await
+        .unwrap();
+    emu.clear_request_log();
+
+    // The other process inserts "Contested" inside our batch's commit window.
+    let contested = tokio::spawn(other.upsert(&key("Contested"), &json!({"Status": "Completed"})));
+    let mine: Vec<_> = ["Free1", "Contested", "Free2"]
+        .iter()
+        .map(|k| tokio::spawn(ours.upsert(&key(k), &json!({"Subject": format!("ours {k}")}))))
+        .collect();
+    let mut outcomes = Vec::new();
+    for f in mine {
+        outcomes.push(
+            tokio::time::timeout(HANG, f)
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    contested.await.unwrap().unwrap();
+    let record = stored_task(&emu, "Contested");
+    assert_eq!(record["Subject"], "ours Contested");
+    assert_eq!(record["Status"], "Completed");
+    assert_eq!(
+        emu.find_all_by_external_id("Task", "uuid__c", "Contested")
+            .len(),
+        1
+    );
+    let stats = ours.write_stats();
+    if outcomes[1].attempts() > 1 {
+        // It lost the race: only it was sent again; the others succeeded the first time.
+        assert!(stats.duplicate_retries >= 1, "{stats:?}");
+        assert_eq!(outcomes[0].attempts(), 1);
+        assert_eq!(outcomes[2].attempts(), 1);
+        let resent: usize = collection_keys(&emu)
+            .iter()
+            .flatten()
+            .filter(|k| k.as_str() == "free1" || k.as_str() == "free2")
+            .count();
+        assert_eq!(resent, 2, "Free1 and Free2 are each sent once");
+    }
+    assert_no_request_holds_a_key_twice(&emu);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_request_level_failure_reaches_every_caller_in_it() {
+    let emu = windowed_emulator().await;
+    let client = client_builder(&emu)
+        .retry_policy(sforce::client::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    client
+        .upsert(&key("warm"), &json!({"Subject": "w"}))
+        .await
+        .unwrap();
+    emu.fail_next(
+        sforce_emulator::Failure::status(400)
+            .for_path_containing("/composite/sobjects/Task/uuid__c")
+            .times(1),
+    );
+    let futures: Vec<_> = (0..5)
+        .map(|i| tokio::spawn(client.upsert(&key(&format!("F{i}")), &json!({"Subject": "s"}))))
+        .collect();
+    let mut errors = 0;
+    for f in futures {
+        if f.await.unwrap().is_err() {
+            errors += 1;
+        }
+    }
+    let batches = collection_keys(&emu);
+    let failed_batch = batches.first().map_or(0, Vec::len);
+    assert_eq!(errors, failed_batch, "{batches:?}");
+    wait_idle(&client).await;
+}
+
+/// Runs one burst of `writes` (key index, body) through `client`, all submitted before any is
+/// awaited; returns how many callers resolved.
+async fn run_burst(client: &sforce::Client, writes: &[(usize, Map<String, Value>)]) -> usize {
+    let futures: Vec<_> = writes
+        .iter()
+        .map(|(k, body)| tokio::spawn(client.upsert(&key(&format!("P{k}")), body)))
+        .collect();
+    let mut resolved = 0;
+    for f in futures {
+        tokio::time::timeout(HANG, f)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        resolved += 1;
+    }
+    resolved
+}
+
+fn write_strategy() -> impl Strategy<Value = Vec<(usize, Map<String, Value>)>> {
+    let body = prop::collection::btree_map(
+        prop::sample::select(vec!["Subject", "Description", "ReasonText__c"]),
+        prop::option::of("[a-z]{1,6}"),
+        1..3,
+    )
+    .prop_map(|fields| {
+        fields
+            .into_iter()
+            .map(|(f, v)| (f.to_owned(), v.map_or(Value::Null, Value::String)))
+            .collect::<Map<String, Value>>()
+    });
+    prop::collection::vec((0usize..30, body), 1..120)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bursts_equal_sequential_application_per_key(writes in write_strategy()) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(4)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let emu = support::emulator_with_latency(std::time::Duration::from_millis(20)).await;
+            let client = client(&emu);
+            let resolved = run_burst(&client, &writes).await;
+            assert_eq!(resolved, writes.len(), "each caller resolved once");
+            wait_idle(&client).await;
+            // Sequential application per key.
+            let mut expected: HashMap<usize, Map<String, Value>> = HashMap::new();
+            for (k, body) in &writes {
+                let record = expected.entry(*k).or_default();
+                for (f, v) in body {
+                    record.insert(f.clone(), v.clone());
+                }
+            }
+            for (k, fields) in &expected {
+                let stored = stored_task(&emu, &format!("P{k}"));
+                for (f, v) in fields {
+                    assert_eq!(stored.get(f).unwrap_or(&Value::Null), v, "P{k}.{f}");
+                }
+            }
+            assert_eq!(emu.records("Task").len(), expected.len());
+            assert_no_request_holds_a_key_twice(&emu);
+            assert_eq!(emu.max_in_flight_per_key(), 1);
+        });
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn batching_off_and_old_api_versions_send_single_upserts() {
+    let emu = windowed_emulator().await;
+    for client in [
+        client_builder(&emu)
+            .write_policy(WritePolicy::new().batching(BatchPolicy::disabled()))
+            .build()
+            .unwrap(),
+        client_builder(&emu).api_version("45.0").build().unwrap(),
+    ] {
+        let futures: Vec<_> = (0..10)
+            .map(|i| {
+                tokio::spawn(client.upsert(&key(&format!("S{i}")), &obj(json!({"Subject": "s"}))))
+            })
+            .collect();
+        for f in futures {
+            f.await.unwrap().unwrap();
+        }
+        assert_eq!(client.write_stats().collection_requests, 0);
+    }
+    assert!(collection_keys(&emu).is_empty());
+}
