@@ -57,7 +57,7 @@ async fn a_batch_mixing_created_updated_and_rejected_routes_each_outcome_to_its_
     emu.clear_request_log();
 
     let too_long = "x".repeat(300);
-    let writes = vec![
+    let writes = [
         ("New1", json!({"Subject": "n1"})),
         ("Old", json!({"Subject": "after"})),
         ("Bad", json!({"Subject": too_long})),

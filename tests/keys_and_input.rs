@@ -24,7 +24,15 @@ struct Call {
 /// Holds the client's only permit with a slow upsert of another key, so the writes submitted
 /// meanwhile wait for admission together (and merge).
 async fn blocked_client(emu: &sforce::emulator::Emulator) -> (Client, impl Future<Output = ()>) {
-    let client = client_builder(emu).max_in_flight(1).build().unwrap();
+    // Per-key admission merging (batching hands writes to the batcher without waiting for
+    // admission, see tests/batching.rs).
+    let client = client_builder(emu)
+        .max_in_flight(1)
+        .write_policy(
+            sforce::client::WritePolicy::new().batching(sforce::client::BatchPolicy::disabled()),
+        )
+        .build()
+        .unwrap();
     let blocker = client.upsert(
         &UpsertKey::new("Task", "uuid__c", "blocker"),
         &json!({"Subject": "hold the permit"}),
