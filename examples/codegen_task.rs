@@ -23,7 +23,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sforce::client::Client;
 use sforce::emulator::Emulator;
-use sforce::types::DateTime;
+use sforce::types::{DateTime, Picklist};
 use sforce_codegen::{Generator, Options};
 
 #[path = "codegen_generated/mod.rs"]

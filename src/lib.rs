@@ -71,4 +71,8 @@ pub mod __private {
         RecordReader, SObject, WriteBody, get_by_external_id, get_by_id, upsert,
     };
     pub use sforce_core::types::Id;
+    pub use sforce_core::types::Picklist;
+    pub use sforce_core::types::picklist::{
+        deserialize as deserialize_picklist, serialize as serialize_picklist,
+    };
 }

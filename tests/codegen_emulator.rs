@@ -13,7 +13,8 @@ mod generated;
 
 use generated::account::Type as AccountType;
 use generated::everything::{Colors, Mood, Stage, Type as SinkType};
-use generated::{Account, Base64Blob, Everything, JsonValue, MultiPicklist, NumberKey};
+use generated::{Account, Everything};
+use sforce::types::{Base64Blob, JsonValue, MultiPicklist, NumberKey};
 
 fn sample(account: &sforce::Id) -> Everything {
     Everything {

@@ -17,6 +17,12 @@ use support::fixtures_dir;
 #[rustfmt::skip]
 mod generated;
 
+/// Generated in another run (from other describes), for the interoperability test.
+#[path = "fidelity_generated/mod.rs"]
+#[allow(dead_code, unused_imports)]
+#[rustfmt::skip]
+mod fidelity;
+
 /// The single-file layout (for `include!` from `OUT_DIR`), generated from the bundled Task.
 #[allow(dead_code, unused_imports)]
 #[rustfmt::skip]
@@ -25,7 +31,8 @@ mod single {
 }
 
 use generated::everything::{Colors, Mood, Stage};
-use generated::{Base64Blob, Everything, MultiPicklist, NumberKey, Task};
+use generated::{Everything, Task};
+use sforce::types::{MultiPicklist, NumberKey, Picklist};
 
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codegen_generated")
@@ -107,7 +114,7 @@ fn options_select_objects_exclude_fields_and_type_picklists_as_strings() {
     let sink = &output.file("everything.rs").unwrap().contents;
     assert!(!sink.contains("Secret__c"));
     assert!(sink.contains("pub stage: Option<String>,"), "{sink}");
-    assert!(sink.contains("pub colors: Option<super::MultiPicklist<String>>,"));
+    assert!(sink.contains("pub colors: Option<::sforce::types::MultiPicklist<String>>,"));
     assert!(!sink.contains("pub enum"));
 }
 
@@ -192,22 +199,80 @@ fn picklists_keep_unknown_values_and_use_api_values_on_the_wire() {
 }
 
 #[test]
-fn support_types_round_trip() {
-    let blob = Base64Blob::Bytes(b"hello, world\xff".to_vec());
-    let wire = serde_json::to_value(&blob).unwrap();
-    assert_eq!(wire, "aGVsbG8sIHdvcmxk/w==");
-    assert_eq!(serde_json::from_value::<Base64Blob>(wire).unwrap(), blob);
-    let url = "/services/data/v62.0/sobjects/Everything__c/a01000000000001AAA/Blob__c";
+fn generated_code_holds_no_runtime() {
+    // Only sObject structs and picklist enums: no macro, no support type, in any layout.
+    let output = generate(Options::new());
+    for file in output.files() {
+        let text = &file.contents;
+        assert!(!text.contains("macro_rules!"), "{}", file.path.display());
+        // Every top-level item is a struct, an enum, or (in mod.rs) a module or re-export.
+        for line in text.lines() {
+            let top_level = !line.is_empty()
+                && !line.starts_with([' ', '}', '#', '/', ')'])
+                && !line.starts_with("pub struct ")
+                && !line.starts_with("pub enum ")
+                && !line.starts_with("pub mod ")
+                && !line.starts_with("pub use ");
+            assert!(
+                !top_level,
+                "{}: unexpected item {line}",
+                file.path.display()
+            );
+        }
+    }
+    assert!(!output.single_file().contains("macro_rules!"));
+}
+
+#[test]
+fn modules_generated_in_separate_runs_share_the_runtime_types() {
+    // `generated` (every fixture) and `single` (Task alone) come from two runs.
+    let a: generated::Task = Task::from_value(serde_json::json!({
+        "attributes": {"type": "Task"}, "Id": "00T000000000001EAA", "Subject": "Call",
+        "ActivityDate": "2021-07-20", "CallType": "Outbound"
+    }))
+    .unwrap();
+    let mut b = single::task::Task::from_value(serde_json::json!({
+        "attributes": {"type": "Task"}, "Subject": "other"
+    }))
+    .unwrap();
+    // Runtime types are one type across runs: values move between the two modules as they are.
+    b.id = a.id.clone();
+    b.activity_date = a.activity_date;
+    // Picklist enums are per-module types, converted through their API value.
+    b.call_type = a.call_type.as_ref().map(|t| t.as_str().into());
+    assert_eq!(b.id, a.id);
+    assert_eq!(b.call_type.as_ref().map(Picklist::as_str), Some("Outbound"));
+    // Compound fields of two Account modules generated from different describes: one type.
+    let mut billing = sforce::types::Address::default();
+    billing.city = Some("Springfield".into());
+    let mut ours = generated::account::Account::from_value(serde_json::json!({
+        "attributes": {"type": "Account"}, "Name": "A"
+    }))
+    .unwrap();
+    ours.billing_address = Some(billing.clone());
+    let mut theirs = fidelity::account::Account::from_value(serde_json::json!({
+        "attributes": {"type": "Account"}, "Name": "B"
+    }))
+    .unwrap();
+    theirs.billing_address = ours.billing_address.clone();
+    assert_eq!(theirs.billing_address, Some(billing));
+
+    let colors: Option<MultiPicklist<String>> = Some(vec!["Red".to_owned()].into());
+    let mut everything = Everything::from_value(serde_json::json!({
+        "attributes": {"type": "Everything__c"}, "Name": "x", "LegacyNumber__c": 7
+    }))
+    .unwrap();
+    let key: Option<NumberKey> = everything.legacy_number;
+    assert_eq!(key, Some(NumberKey(7)));
+    everything.colors = colors.map(|c| {
+        c.iter()
+            .map(|v| generated::everything::Colors::from(v.as_str()))
+            .collect()
+    });
     assert_eq!(
-        serde_json::from_value::<Base64Blob>(url.into()).unwrap(),
-        Base64Blob::Url(url.into())
+        everything.colors.unwrap().values(),
+        [generated::everything::Colors::Red]
     );
-    assert!(serde_json::from_value::<Base64Blob>("not base64!".into()).is_err());
-    assert_eq!(
-        serde_json::from_value::<NumberKey>(serde_json::json!(123.0)).unwrap(),
-        NumberKey(123)
-    );
-    assert!(serde_json::from_value::<NumberKey>(serde_json::json!(1.5)).is_err());
 }
 
 #[test]

@@ -152,7 +152,7 @@ pub struct Task {
     /// External ID (Number, typed as an integer key, unique).
     #[external_id]
     #[sobject(rename = "LegacyNumber__c")]
-    pub legacy_number: Option<super::NumberKey>,
+    pub legacy_number: Option<::sforce::types::NumberKey>,
     /// Assigned To ID
     ///
     /// API name `OwnerId`, type `reference`.
@@ -234,7 +234,7 @@ pub struct Task {
 /// active when this code was generated arrive as [`CallType::Other`]; build values from text
 /// with `From<&str>`, which maps known values to their variant. `Default` is the first value,
 /// [`CallType::Inbound`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum CallType {
     /// `Inbound`
     Inbound,
@@ -243,14 +243,8 @@ pub enum CallType {
     /// `Outbound`
     Outbound,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    CallType, Other, default = Self::Inbound,
-    Inbound = "Inbound",
-    Internal = "Internal",
-    Outbound = "Outbound",
 }
 
 /// Values of picklist `Task.Priority` (Priority).
@@ -259,23 +253,18 @@ super::picklist! {
 /// active when this code was generated arrive as [`Priority::Other`]; build values from text
 /// with `From<&str>`, which maps known values to their variant. `Default` is the picklist's
 /// default, [`Priority::Normal`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Priority {
     /// `High`
     High,
     /// `Normal`, the default
+    #[picklist(default)]
     Normal,
     /// `Low`
     Low,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Priority, Other, default = Self::Normal,
-    High = "High",
-    Normal = "Normal",
-    Low = "Low",
 }
 
 /// Values of picklist `Task.Status` (Status).
@@ -284,29 +273,24 @@ super::picklist! {
 /// active when this code was generated arrive as [`Status::Other`]; build values from text
 /// with `From<&str>`, which maps known values to their variant. `Default` is the picklist's
 /// default, [`Status::NotStarted`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Status {
     /// `Not Started`, the default
+    #[picklist(value = "Not Started", default)]
     NotStarted,
     /// `In Progress`
+    #[picklist(value = "In Progress")]
     InProgress,
     /// `Completed`
     Completed,
     /// `Waiting on someone else`
+    #[picklist(value = "Waiting on someone else")]
     WaitingOnSomeoneElse,
     /// `Deferred`
     Deferred,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Status, Other, default = Self::NotStarted,
-    NotStarted = "Not Started",
-    InProgress = "In Progress",
-    Completed = "Completed",
-    WaitingOnSomeoneElse = "Waiting on someone else",
-    Deferred = "Deferred",
 }
 
 /// Values of picklist `Task.TaskSubtype` (Task Subtype).
@@ -315,7 +299,7 @@ super::picklist! {
 /// active when this code was generated arrive as [`TaskSubtype::Other`]; build values from
 /// text with `From<&str>`, which maps known values to their variant. `Default` is the first
 /// value, [`TaskSubtype::Task`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum TaskSubtype {
     /// `Task`
     Task,
@@ -330,15 +314,6 @@ pub enum TaskSubtype {
     /// `LinkedIn`
     LinkedIn,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    TaskSubtype, Other, default = Self::Task,
-    Task = "Task",
-    Email = "Email",
-    ListEmail = "ListEmail",
-    Cadence = "Cadence",
-    Call = "Call",
-    LinkedIn = "LinkedIn",
 }

@@ -62,11 +62,8 @@ fn doc_lines(paragraphs: &[String]) -> Vec<String> {
 /// doc block goes through syn and prettyplease as one short marker attribute (`///<N>`), which
 /// [`finish`] replaces with the real `///` lines. A marker cannot clash with real text, whose
 /// lines always start with a space and never contain an unescaped `<`.
-///
-/// Likewise [`block`](Docs::block) keeps text that is already formatted (macro invocations, which
-/// prettyplease would only fill into long lines) out of the token stream.
 #[derive(Default)]
-pub(crate) struct Docs(Vec<Vec<String>>, Vec<String>);
+pub(crate) struct Docs(Vec<Vec<String>>);
 
 impl Docs {
     /// A `#[doc]` marker attribute standing for these paragraphs.
@@ -78,23 +75,6 @@ impl Docs {
         let marker = format!("<{}>", self.0.len());
         self.0.push(lines);
         quote!(#[doc = #marker])
-    }
-
-    /// A marker item standing for `text`, which is inserted verbatim at the top level.
-    pub(crate) fn block(&mut self, text: String) -> TokenStream {
-        let index = proc_macro2::Literal::usize_unsuffixed(self.1.len());
-        self.1.push(text);
-        quote!(__sforce_codegen_block!(#index);)
-    }
-
-    /// The text of a block marker line (`__sforce_codegen_block!(N);`), if it is one.
-    fn block_text(&self, line: &str) -> Option<&str> {
-        let index: usize = line
-            .strip_prefix("__sforce_codegen_block!(")?
-            .strip_suffix(");")?
-            .parse()
-            .ok()?;
-        self.1.get(index).map(String::as_str)
     }
 
     /// The doc lines for a marker line (`    ///<N>`), if it is one.
@@ -150,25 +130,21 @@ fn finish(src: &str, docs: &Docs) -> String {
     };
     let mut out = String::with_capacity(src.len() + src.len() / 16);
     for (i, line) in lines.iter().enumerate() {
-        if let Some(text) = docs.block_text(line) {
-            out.push_str(text);
-        } else {
-            match docs.expand(line) {
-                Some((indent, doc)) => {
-                    for l in doc {
-                        out.push_str(indent);
-                        out.push_str("///");
-                        if !l.is_empty() {
-                            out.push(' ');
-                            out.push_str(l);
-                        }
-                        out.push('\n');
+        match docs.expand(line) {
+            Some((indent, doc)) => {
+                for l in doc {
+                    out.push_str(indent);
+                    out.push_str("///");
+                    if !l.is_empty() {
+                        out.push(' ');
+                        out.push_str(l);
                     }
-                }
-                None => {
-                    out.push_str(line);
                     out.push('\n');
                 }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
             }
         }
         let Some(next) = lines.get(i + 1) else { break };
@@ -281,7 +257,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
         let read_only = kind.is_compound() || (!f.createable && !f.updateable);
         let external = types::external_key(f, kind, read_only);
         let inner = if external == ExternalKey::NumberKey {
-            quote!(super::NumberKey)
+            quote!(::sforce::types::NumberKey)
         } else {
             types::rust_type(kind, enum_ident.as_ref())
         };
@@ -366,7 +342,7 @@ pub(crate) fn object_file(obj: &ObjectSpec, type_name: &str, options: &Options) 
     format(tokens, &obj.name, &doc_table)
 }
 
-/// The source of `mod.rs`: module declarations, re-exports of the structs, and the shared types.
+/// The source of `mod.rs`: module declarations and re-exports of the structs.
 pub(crate) fn mod_file(objects: &[(String, String, String)]) -> Result<String> {
     let count = objects.len();
     let doc = format!(
@@ -389,10 +365,7 @@ pub(crate) fn mod_file(objects: &[(String, String, String)]) -> Result<String> {
 
         #( pub use self::#modules::#types; )*
     };
-    let mut out = format(tokens, "mod.rs", &Docs::default())?;
-    out.push('\n');
-    out.push_str(crate::support::SUPPORT.trim_start());
-    Ok(out)
+    format(tokens, "mod.rs", &Docs::default())
 }
 
 /// Module and type names for every object: `(api name, module, type)`, sorted by API name.

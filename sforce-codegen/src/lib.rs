@@ -47,24 +47,24 @@
 //! | `double`, `currency`, `percent` | `f64`: Salesforce sends JSON numbers, which serde_json reads as `f64`; a decimal type would force a dependency on every user. Precision above 15 digits is flagged in the docs. |
 //! | `date`, `datetime`, `time` | `::sforce::types::{Date, DateTime, Time}` |
 //! | `picklist` | an enum of the active values plus an `Other(String)` fallback (or `String` with [`PicklistMode::Strings`]) |
-//! | `multipicklist` | `MultiPicklist<Enum>`: a `Vec` in Rust, `;`-joined on the wire |
-//! | `base64` | `Base64Blob`: bytes written as base64, a URL when read |
-//! | `address`, `location` | `CompoundAddress`, `Geolocation`: read-only compound structs |
-//! | `anyType`, `complexvalue`, `json`, unknown types | `JsonValue` (raw JSON), the type named in the docs |
+//! | `multipicklist` | `::sforce::types::MultiPicklist<Enum>`: a `Vec` in Rust, `;`-joined on the wire |
+//! | `base64` | `::sforce::types::Base64Blob`: bytes written as base64, a URL when read |
+//! | `address`, `location` | `::sforce::types::{Address, Geolocation}`: read-only compound structs |
+//! | `anyType`, `complexvalue`, `json`, unknown types | `::sforce::types::JsonValue` (raw JSON), the type named in the docs |
 //!
 //! Flags: every field Salesforce upserts on — `externalId`, and `idLookup` other than the record
 //! `Id` (Contact and Lead `Email`, Account `Name`, ...) — → `#[external_id]`
 //! (`#[external_id(case_sensitive)]` when `caseSensitive`), so a struct generated from a standard
 //! object gets its typed upserts (`upsert_by_email`, ...; a plain `upsert` when the object has
-//! exactly one such field); a Number key is typed `NumberKey`, an integer, because upsert keys
+//! exactly one such field); a Number key is typed `::sforce::types::NumberKey`, an integer, because upsert keys
 //! are text or integers; a read-only one, such as an auto number, stays a plain read-only field;
 //! neither createable nor updateable → `#[sobject(read_only)]` (create-only fields are documented
 //! as such: leave them `None` in updates); every field carries `#[sobject(rename = "ApiName")]`.
 //! Fields whose API name the derive cannot declare are left out and listed in the struct's docs.
 //!
-//! The shared types (`MultiPicklist`, `CompoundAddress`, `Geolocation`, `Base64Blob`,
-//! `NumberKey`, `JsonValue`) and the `picklist!` macro implementing every picklist enum live in
-//! the generated `mod.rs`, so the generated code depends on nothing but the `sforce` crate.
+//! Generated files hold only sObject structs and picklist enums. The types they use live in the
+//! runtime (`sforce::types`) and every picklist enum is implemented by `#[derive(sforce::Picklist)]`,
+//! so modules generated in separate runs share their types.
 //!
 //! # Names
 //!
@@ -81,7 +81,6 @@ mod input;
 mod names;
 mod org;
 mod picklist;
-mod support;
 mod types;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -54,16 +54,11 @@ pub(crate) const RESERVED_TYPES: &[&str] = &[
     "ToString",
     "ToOwned",
     "Self",
-    "MultiPicklist",
-    "CompoundAddress",
-    "Geolocation",
-    "Base64Blob",
-    "JsonValue",
     "SObject",
 ];
 
 /// Module names reserved in the generated `mod.rs` (besides keywords).
-pub(crate) const RESERVED_MODULES: &[&str] = &["support", "std", "core", "alloc", "sforce"];
+pub(crate) const RESERVED_MODULES: &[&str] = &["std", "core", "alloc", "sforce"];
 
 /// Whether `#[derive(sforce::SObject)]` accepts `api` as an sObject or field API name (the rule
 /// of [`sforce_model::name`]). Names it rejects are left out of the generated code (and listed

@@ -1,6 +1,7 @@
 //! Picklist enums: one variant per active value, in describe order, plus a fallback variant that
 //! carries any other value (orgs add values after the code was generated; inactive values can still
-//! be read back). Serialization is hand-written so the wire value is exactly the API value.
+//! be read back). `#[derive(sforce::Picklist)]` implements them: the generated code is only the
+//! enum.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -64,30 +65,20 @@ pub(crate) fn picklist_enum(
         })
         .collect();
 
-    // Default: the describe's active default value, else the first active value.
-    let default_index = values
-        .iter()
-        .position(|v| v.default_value)
-        .or(if values.is_empty() { None } else { Some(0) });
-    let (default, default_doc) = match default_index {
-        Some(i) if values[i].default_value => (
-            format!("Self::{}", variant_idents[i]),
-            format!(
-                "`Default` is the picklist's default, [`{ident}::{}`].",
-                variant_idents[i]
-            ),
+    // Default: the describe's active default value, else the first active value (the derive's
+    // own rule when no variant is marked).
+    let declared_default = values.iter().position(|v| v.default_value);
+    let default_doc = match (declared_default, variant_idents.first()) {
+        (Some(i), _) => format!(
+            "`Default` is the picklist's default, [`{ident}::{}`].",
+            variant_idents[i]
         ),
-        Some(i) => (
-            format!("Self::{}", variant_idents[i]),
-            format!(
-                "`Default` is the first value, [`{ident}::{}`] (the picklist declares no default).",
-                variant_idents[i]
-            ),
+        (None, Some(first)) => format!(
+            "`Default` is the first value, [`{ident}::{first}`] (the picklist declares no default)."
         ),
-        None => (
-            format!("Self::{fallback}(String::new())"),
-            "`Default` is an empty fallback value (the picklist had no active values).".to_owned(),
-        ),
+        (None, None) => {
+            "`Default` is an empty fallback value (the picklist had no active values).".to_owned()
+        }
     };
     let restriction = if field.restricted_picklist {
         "Restricted: Salesforce rejects values outside the list when writing."
@@ -107,22 +98,28 @@ pub(crate) fn picklist_enum(
         ),
     ]);
 
-    let mut call = format!("super::picklist! {{\n    {ident}, {fallback}, default = {default},\n");
-    for (variant, value) in variant_idents.iter().zip(&wire) {
-        let literal = proc_macro2::Literal::string(value);
-        call.push_str(&format!("    {variant} = {literal},\n"));
-    }
-    call.push_str("}\n");
-    let call = docs.block(call);
+    let variant_attrs = wire.iter().enumerate().map(|(i, value)| {
+        let mut options = Vec::new();
+        if variant_idents[i] != value {
+            options.push(quote!(value = #value));
+        }
+        if declared_default == Some(i) {
+            options.push(quote!(default));
+        }
+        if options.is_empty() {
+            quote!()
+        } else {
+            quote!(#[picklist(#(#options),*)])
+        }
+    });
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
         pub enum #ident {
-            #( #variant_docs #variant_idents, )*
+            #( #variant_docs #variant_attrs #variant_idents, )*
             /// A value not in the list when this code was generated.
+            #[picklist(other)]
             #fallback(String),
         }
-
-        #call
     }
 }

@@ -11,10 +11,10 @@
 //! | `double`, `currency`, `percent` | `f64` (see below) |
 //! | `date`, `datetime`, `time` | `::sforce::types::{Date, DateTime, Time}` |
 //! | `picklist` | a generated enum (active values + `Other(String)` fallback), or `String` |
-//! | `multipicklist` | `super::MultiPicklist<Enum>` (`;`-joined on the wire), or `MultiPicklist<String>` |
-//! | `base64` | `super::Base64Blob` (bytes, base64 on the wire; a URL on read) |
-//! | `address`, `location` | `super::CompoundAddress`, `super::Geolocation`, read-only |
-//! | `anyType`, `complexvalue`, `json`, anything unknown | `super::JsonValue` (raw JSON) |
+//! | `multipicklist` | `::sforce::types::MultiPicklist<Enum>` (`;`-joined on the wire), or `MultiPicklist<String>` |
+//! | `base64` | `::sforce::types::Base64Blob` (bytes, base64 on the wire; a URL on read) |
+//! | `address`, `location` | `::sforce::types::Address`, `::sforce::types::Geolocation`, read-only |
+//! | `anyType`, `complexvalue`, `json`, anything unknown | `::sforce::types::JsonValue` (raw JSON) |
 //!
 //! Numbers: Salesforce sends `double`, `currency` and `percent` values as JSON numbers, and
 //! serde_json reads JSON numbers as `f64`; a decimal type would only add a dependency to every
@@ -150,13 +150,13 @@ pub(crate) fn rust_type(kind: Kind, picklist: Option<&syn::Ident>) -> TokenStrea
             None => quote!(String),
         },
         Kind::MultiPicklist => match picklist {
-            Some(ident) => quote!(super::MultiPicklist<#ident>),
-            None => quote!(super::MultiPicklist<String>),
+            Some(ident) => quote!(::sforce::types::MultiPicklist<#ident>),
+            None => quote!(::sforce::types::MultiPicklist<String>),
         },
-        Kind::Base64 => quote!(super::Base64Blob),
-        Kind::Address => quote!(super::CompoundAddress),
-        Kind::Location => quote!(super::Geolocation),
-        Kind::Json { .. } => quote!(super::JsonValue),
+        Kind::Base64 => quote!(::sforce::types::Base64Blob),
+        Kind::Address => quote!(::sforce::types::Address),
+        Kind::Location => quote!(::sforce::types::Geolocation),
+        Kind::Json { .. } => quote!(::sforce::types::JsonValue),
     }
 }
 
@@ -168,7 +168,7 @@ pub(crate) enum ExternalKey {
     No,
     /// `#[external_id]`, typed as usual.
     Key { case_sensitive: bool },
-    /// `#[external_id]` on a Number field: typed `super::NumberKey` (an integer read from
+    /// `#[external_id]` on a Number field: typed `::sforce::types::NumberKey` (an integer read from
     /// Salesforce's `123.0`), because external-ID values must be text or integers.
     NumberKey,
     /// An external ID in Salesforce that cannot be an upsert key here; the reason is documented.

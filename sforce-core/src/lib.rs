@@ -24,4 +24,4 @@ pub use client::{Client, ClientBuilder, UpsertKey, UpsertOutcome};
 pub use error::{Error, ErrorCode, Result};
 pub use query::{QueryResult, QueryStream, Select, Soql};
 pub use sobject::{ExternalIdRef, FieldRef, Patch, ReadOnlyRef, Record, SObject};
-pub use types::{Date, DateTime, Field, Id, Time};
+pub use types::{Date, DateTime, Field, Id, Picklist, Time};

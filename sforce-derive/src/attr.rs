@@ -54,9 +54,20 @@ pub struct FieldAttrs {
 
 /// Stores `value` unless the option was already given.
 fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta, errors: &mut Errors) {
+    set_once_in("sobject", slot, value, meta, errors);
+}
+
+/// [`set_once`] for an option of the attribute `attribute` (`sobject`, `picklist`).
+pub(crate) fn set_once_in<T>(
+    attribute: &str,
+    slot: &mut Option<T>,
+    value: T,
+    meta: &ParseNestedMeta,
+    errors: &mut Errors,
+) {
     if slot.is_some() {
         errors.push(meta.error(format_args!(
-            "duplicate sobject attribute `{}`",
+            "duplicate {attribute} attribute `{}`",
             path_str(&meta.path)
         )));
     } else {
@@ -64,12 +75,12 @@ fn set_once<T>(slot: &mut Option<T>, value: T, meta: &ParseNestedMeta, errors: &
     }
 }
 
-fn path_str(path: &syn::Path) -> String {
+pub(crate) fn path_str(path: &syn::Path) -> String {
     quote::quote!(#path).to_string().replace(' ', "")
 }
 
 /// Reads `= "literal"`, reporting a missing or non-string value.
-fn lit_str(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<Option<LitStr>> {
+pub(crate) fn lit_str(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<Option<LitStr>> {
     if !meta.input.peek(Token![=]) {
         errors.push(meta.error(format_args!(
             "expected `{} = \"...\"`",
@@ -106,7 +117,7 @@ fn skip_rest(meta: &ParseNestedMeta) -> syn::Result<()> {
 }
 
 /// Reports an unknown option: `{what} `{name}`{expected}`; then skips its value.
-fn unknown(
+pub(crate) fn unknown(
     meta: &ParseNestedMeta,
     errors: &mut Errors,
     what: &str,
@@ -117,7 +128,7 @@ fn unknown(
 }
 
 /// Parses the options of `attr` with `option`, reporting a parse error rather than stopping.
-fn options(
+pub(crate) fn options(
     attr: &Attribute,
     errors: &mut Errors,
     mut option: impl FnMut(ParseNestedMeta, &mut Errors) -> syn::Result<()>,
@@ -128,7 +139,7 @@ fn options(
 }
 
 /// Rejects a value after a flag (`read_only = true`).
-fn flag(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<()> {
+pub(crate) fn flag(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<()> {
     if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
         errors.push(meta.error(format_args!("`{}` takes no value", path_str(&meta.path))));
         skip_rest(meta)?;

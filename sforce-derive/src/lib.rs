@@ -13,6 +13,7 @@ mod ast;
 mod attr;
 mod expand;
 mod name;
+mod picklist;
 mod valid;
 
 #[cfg(test)]
@@ -69,4 +70,33 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(SObject, attributes(sobject, external_id))]
 pub fn derive_sobject(input: TokenStream) -> TokenStream {
     expand::derive_sobject(input.into()).into()
+}
+
+/// Implements `sforce::Picklist` for an enum of picklist values, with `Default`, `From<&str>`,
+/// `From<String>`, `FromStr`, `AsRef<str>`, `Display`, and serde as the API value.
+///
+/// ```
+/// use sforce::Picklist;
+///
+/// #[derive(Debug, Clone, PartialEq, Eq, Hash, Picklist)]
+/// pub enum Status {
+///     #[picklist(value = "Not Started", default)]   // default: the first value
+///     NotStarted,
+///     Completed,                                     // API value "Completed"
+///     #[picklist(other)]                             // any other value, kept as text
+///     Other(String),
+/// }
+///
+/// assert_eq!(Status::from("Not Started"), Status::NotStarted);
+/// assert_eq!(Status::from("Deferred"), Status::Other("Deferred".into()));
+/// assert_eq!(Status::Completed.to_string(), "Completed");
+/// ```
+///
+/// Enum attribute: `#[picklist(crate = "path::to::sforce")]`. Variant attributes:
+/// `#[picklist(value = "API value")]` (default: the variant's name), `#[picklist(default)]`
+/// (the `Default`; otherwise the first value), `#[picklist(other)]` on the one variant that
+/// carries values the enum does not list (required: orgs add values after code is written).
+#[proc_macro_derive(Picklist, attributes(picklist))]
+pub fn derive_picklist(input: TokenStream) -> TokenStream {
+    picklist::derive_picklist(input.into()).into()
 }

@@ -13,7 +13,7 @@ fn expand_pretty(input: proc_macro2::TokenStream) -> String {
     prettyplease::unparse(&file)
 }
 
-fn check_snapshot(name: &str, actual: &str) {
+pub(crate) fn check_snapshot(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("snapshots")
         .join(format!("{name}.expanded.rs"));

@@ -34,7 +34,7 @@ pub struct Account {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "BillingAddress")]
-    pub billing_address: Option<super::CompoundAddress>,
+    pub billing_address: Option<::sforce::types::Address>,
     /// Billing City
     ///
     /// API name `BillingCity`, type `string`, max length 40.
@@ -146,24 +146,19 @@ pub struct Account {
 /// code was generated arrive as [`Type::Unknown`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the first value, [`Type::Prospect`]
 /// (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Type {
     /// `Prospect`
     Prospect,
     /// `Customer - Direct`
+    #[picklist(value = "Customer - Direct")]
     CustomerDirect,
     /// `Customer - Channel`
+    #[picklist(value = "Customer - Channel")]
     CustomerChannel,
     /// `Other`
     Other,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Unknown(String),
-}
-
-super::picklist! {
-    Type, Unknown, default = Self::Prospect,
-    Prospect = "Prospect",
-    CustomerDirect = "Customer - Direct",
-    CustomerChannel = "Customer - Channel",
-    Other = "Other",
 }

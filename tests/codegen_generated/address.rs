@@ -19,7 +19,7 @@ pub struct Address {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "Address")]
-    pub address: Option<super::CompoundAddress>,
+    pub address: Option<::sforce::types::Address>,
     /// City
     ///
     /// API name `City`, type `string`, max length 40.
@@ -51,21 +51,16 @@ pub struct Address {
 /// active when this code was generated arrive as [`LocationType::Other`]; build values from
 /// text with `From<&str>`, which maps known values to their variant. `Default` is the
 /// picklist's default, [`LocationType::Billing`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum LocationType {
     /// `Billing`, the default
+    #[picklist(default)]
     Billing,
     /// `Shipping`
     Shipping,
     /// `Mailing`
     Mailing,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    LocationType, Other, default = Self::Billing,
-    Billing = "Billing",
-    Shipping = "Shipping",
-    Mailing = "Mailing",
 }

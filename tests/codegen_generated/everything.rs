@@ -34,7 +34,7 @@ pub struct Everything {
     ///
     /// Raw JSON: Salesforce type `anyType` has no fixed shape.
     #[sobject(rename = "Anything__c")]
-    pub anything: Option<super::JsonValue>,
+    pub anything: Option<::sforce::types::JsonValue>,
     /// Big Count
     ///
     /// API name `BigCount__c`, type `long`.
@@ -47,7 +47,7 @@ pub struct Everything {
     /// Binary content: written as standard base64 (RFC 4648, padded); on read Salesforce returns
     /// the URL of the blob instead of its content.
     #[sobject(rename = "Blob__c")]
-    pub blob: Option<super::Base64Blob>,
+    pub blob: Option<::sforce::types::Base64Blob>,
     /// Data Category
     ///
     /// API name `Category__c`, type `datacategorygroupreference`, max length 80.
@@ -73,7 +73,7 @@ pub struct Everything {
     /// Unrestricted picklist: other values are accepted and read back. Several values, joined by
     /// `;` on the wire.
     #[sobject(rename = "Colors__c")]
-    pub colors: Option<super::MultiPicklist<Colors>>,
+    pub colors: Option<::sforce::types::MultiPicklist<Colors>>,
     /// Combo
     ///
     /// API name `Combo__c`, type `combobox`, max length 255.
@@ -85,7 +85,7 @@ pub struct Everything {
     ///
     /// Raw JSON: Salesforce type `complexvalue` has no fixed shape.
     #[sobject(rename = "Complex__c")]
-    pub complex: Option<super::JsonValue>,
+    pub complex: Option<::sforce::types::JsonValue>,
     /// Count
     ///
     /// API name `Count__c`, type `int`.
@@ -134,7 +134,7 @@ pub struct Everything {
     ///
     /// Raw JSON: Salesforce type `hologram` is unknown to sforce-codegen.
     #[sobject(rename = "Hologram__c")]
-    pub hologram: Option<super::JsonValue>,
+    pub hologram: Option<::sforce::types::JsonValue>,
     /// Custom Id
     ///
     /// API name `Id__c`, type `string`, max length 20.
@@ -162,7 +162,7 @@ pub struct Everything {
     /// External ID (Number, typed as an integer key, unique).
     #[external_id]
     #[sobject(rename = "LegacyNumber__c")]
-    pub legacy_number: Option<super::NumberKey>,
+    pub legacy_number: Option<::sforce::types::NumberKey>,
     /// Long Text
     ///
     /// API name `LongText__c`, type `textarea`, max length 131072.
@@ -216,7 +216,7 @@ pub struct Everything {
     ///
     /// Raw JSON: Salesforce type `json` has no fixed shape.
     #[sobject(rename = "Payload__c")]
-    pub payload: Option<super::JsonValue>,
+    pub payload: Option<::sforce::types::JsonValue>,
     /// Phone
     ///
     /// API name `Phone__c`, type `phone`, max length 40.
@@ -249,7 +249,7 @@ pub struct Everything {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "ShipAddress__c")]
-    pub ship_address: Option<super::CompoundAddress>,
+    pub ship_address: Option<::sforce::types::Address>,
     /// Ship City
     ///
     /// API name `ShipCity__c`, type `string`, max length 40.
@@ -338,7 +338,7 @@ pub struct Everything {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "Where__c")]
-    pub where_: Option<super::Geolocation>,
+    pub where_: Option<::sforce::types::Geolocation>,
     /// Where (Latitude)
     ///
     /// API name `Where__Latitude__s`, type `double`, precision 9, scale 6.
@@ -361,7 +361,7 @@ pub struct Everything {
 /// code was generated arrive as [`Colors::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the first value, [`Colors::Red`]
 /// (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Colors {
     /// `Red`
     Red,
@@ -370,14 +370,8 @@ pub enum Colors {
     /// `Blue`
     Blue,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Colors, Other, default = Self::Red,
-    Red = "Red",
-    Green = "Green",
-    Blue = "Blue",
 }
 
 /// Values of picklist `Everything__c.Empty__c` (No Active Values).
@@ -386,14 +380,11 @@ super::picklist! {
 /// code was generated arrive as [`Empty::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is an empty fallback value (the
 /// picklist had no active values).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Empty {
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Empty, Other, default = Self::Other(String::new()),
 }
 
 /// Values of picklist `Everything__c.Mood__c` (Mood (unrestricted)).
@@ -402,20 +393,15 @@ super::picklist! {
 /// code was generated arrive as [`Mood::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the first value, [`Mood::Happy`]
 /// (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Mood {
     /// `Happy`
     Happy,
     /// `Sad`
     Sad,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Mood, Other, default = Self::Happy,
-    Happy = "Happy",
-    Sad = "Sad",
 }
 
 /// Values of picklist `Everything__c.Stage__c` (Stage (restricted)).
@@ -424,44 +410,39 @@ super::picklist! {
 /// active when this code was generated arrive as [`Stage::Unknown`]; build values from text
 /// with `From<&str>`, which maps known values to their variant. `Default` is the picklist's
 /// default, [`Stage::New`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Stage {
     /// `New`, the default
+    #[picklist(default)]
     New,
     /// `In Progress`
+    #[picklist(value = "In Progress")]
     InProgress,
     /// `In-Progress`
+    #[picklist(value = "In-Progress")]
     InProgress2,
     /// `Done`
     Done,
     /// `1-10`
+    #[picklist(value = "1-10")]
     V1_10,
     /// `N/A`
+    #[picklist(value = "N/A")]
     NA,
     /// `Other`
     Other,
     /// `Self`
+    #[picklist(value = "Self")]
     Self_,
     /// `fn`
+    #[picklist(value = "fn")]
     Fn,
     /// "with \`tick\`"
+    #[picklist(value = "with `tick`")]
     WithTick,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Unknown(String),
-}
-
-super::picklist! {
-    Stage, Unknown, default = Self::New,
-    New = "New",
-    InProgress = "In Progress",
-    InProgress2 = "In-Progress",
-    Done = "Done",
-    V1_10 = "1-10",
-    NA = "N/A",
-    Other = "Other",
-    Self_ = "Self",
-    Fn = "fn",
-    WithTick = "with `tick`",
 }
 
 /// Values of picklist `Everything__c.Type__c` (Custom Type).
@@ -470,18 +451,13 @@ super::picklist! {
 /// code was generated arrive as [`Type::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the first value, [`Type::A`] (the
 /// picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Type {
     /// `A`
     A,
     /// `B`
     B,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Type, Other, default = Self::A,
-    A = "A",
-    B = "B",
 }

@@ -32,18 +32,13 @@ pub struct Invoice {
 /// code was generated arrive as [`OptionC::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the first value, [`OptionC::A`]
 /// (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum OptionC {
     /// `A`
     A,
     /// `B`
     B,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    OptionC, Other, default = Self::A,
-    A = "A",
-    B = "B",
 }

@@ -52,18 +52,13 @@ pub struct InvoiceC {
 /// code was generated arrive as [`Invoice::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the first value,
 /// [`Invoice::Credit`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Invoice {
     /// `Credit`
     Credit,
     /// `Debit`
     Debit,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Invoice, Other, default = Self::Credit,
-    Credit = "Credit",
-    Debit = "Debit",
 }

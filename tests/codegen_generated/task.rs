@@ -141,7 +141,7 @@ pub struct Task {
 /// code was generated arrive as [`CallType::Other`]; build values from text with
 /// `From<&str>`, which maps known values to their variant. `Default` is the first value,
 /// [`CallType::Inbound`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum CallType {
     /// `Inbound`
     Inbound,
@@ -150,14 +150,8 @@ pub enum CallType {
     /// `Outbound`
     Outbound,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    CallType, Other, default = Self::Inbound,
-    Inbound = "Inbound",
-    Internal = "Internal",
-    Outbound = "Outbound",
 }
 
 /// Values of picklist `Task.Priority` (Priority).
@@ -166,23 +160,18 @@ super::picklist! {
 /// code was generated arrive as [`Priority::Other`]; build values from text with
 /// `From<&str>`, which maps known values to their variant. `Default` is the picklist's
 /// default, [`Priority::Normal`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Priority {
     /// `High`
     High,
     /// `Normal`, the default
+    #[picklist(default)]
     Normal,
     /// `Low`
     Low,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Priority, Other, default = Self::Normal,
-    High = "High",
-    Normal = "Normal",
-    Low = "Low",
 }
 
 /// Values of picklist `Task.Status` (Status).
@@ -191,27 +180,22 @@ super::picklist! {
 /// code was generated arrive as [`Status::Other`]; build values from text with `From<&str>`,
 /// which maps known values to their variant. `Default` is the picklist's default,
 /// [`Status::NotStarted`].
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Status {
     /// `Not Started`, the default
+    #[picklist(value = "Not Started", default)]
     NotStarted,
     /// `In Progress`
+    #[picklist(value = "In Progress")]
     InProgress,
     /// `Completed`
     Completed,
     /// `Waiting on someone else`
+    #[picklist(value = "Waiting on someone else")]
     WaitingOnSomeoneElse,
     /// `Deferred`
     Deferred,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Status, Other, default = Self::NotStarted,
-    NotStarted = "Not Started",
-    InProgress = "In Progress",
-    Completed = "Completed",
-    WaitingOnSomeoneElse = "Waiting on someone else",
-    Deferred = "Deferred",
 }

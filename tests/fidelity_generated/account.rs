@@ -19,7 +19,7 @@ pub struct Account {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "BillingAddress")]
-    pub billing_address: Option<super::CompoundAddress>,
+    pub billing_address: Option<::sforce::types::Address>,
     /// Billing City
     ///
     /// API name `BillingCity`, type `string`, max length 40.
@@ -113,7 +113,7 @@ pub struct Account {
 /// code was generated arrive as [`Industry::Other`]; build values from text with
 /// `From<&str>`, which maps known values to their variant. `Default` is the first value,
 /// [`Industry::Agriculture`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Industry {
     /// `Agriculture`
     Agriculture,
@@ -124,13 +124,6 @@ pub enum Industry {
     /// `Telecommunications`
     Telecommunications,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Industry, Other, default = Self::Agriculture,
-    Agriculture = "Agriculture",
-    Banking = "Banking",
-    Technology = "Technology",
-    Telecommunications = "Telecommunications",
 }

@@ -124,7 +124,7 @@ pub struct Contact {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "MailingAddress")]
-    pub mailing_address: Option<super::CompoundAddress>,
+    pub mailing_address: Option<::sforce::types::Address>,
     /// Mailing City
     ///
     /// API name `MailingCity`, type `string`, max length 40.
@@ -217,7 +217,7 @@ pub struct Contact {
     /// Compound field (read-only): write its component fields instead.
     #[sobject(read_only)]
     #[sobject(rename = "OtherAddress")]
-    pub other_address: Option<super::CompoundAddress>,
+    pub other_address: Option<::sforce::types::Address>,
     /// Other City
     ///
     /// API name `OtherCity`, type `string`, max length 40.
@@ -329,29 +329,24 @@ pub struct Contact {
 /// code was generated arrive as [`LeadSource::Unknown`]; build values from text with
 /// `From<&str>`, which maps known values to their variant. `Default` is the first value,
 /// [`LeadSource::Web`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum LeadSource {
     /// `Web`
     Web,
     /// `Phone Inquiry`
+    #[picklist(value = "Phone Inquiry")]
     PhoneInquiry,
     /// `Partner Referral`
+    #[picklist(value = "Partner Referral")]
     PartnerReferral,
     /// `Purchased List`
+    #[picklist(value = "Purchased List")]
     PurchasedList,
     /// `Other`
     Other,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Unknown(String),
-}
-
-super::picklist! {
-    LeadSource, Unknown, default = Self::Web,
-    Web = "Web",
-    PhoneInquiry = "Phone Inquiry",
-    PartnerReferral = "Partner Referral",
-    PurchasedList = "Purchased List",
-    Other = "Other",
 }
 
 /// Values of picklist `Contact.MailingGeocodeAccuracy` (Mailing Geocode Accuracy).
@@ -360,7 +355,7 @@ super::picklist! {
 /// active when this code was generated arrive as [`MailingGeocodeAccuracy::Other`]; build
 /// values from text with `From<&str>`, which maps known values to their variant. `Default` is
 /// the first value, [`MailingGeocodeAccuracy::Address`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum MailingGeocodeAccuracy {
     /// `Address`
     Address,
@@ -385,22 +380,8 @@ pub enum MailingGeocodeAccuracy {
     /// `Unknown`
     Unknown,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    MailingGeocodeAccuracy, Other, default = Self::Address,
-    Address = "Address",
-    NearAddress = "NearAddress",
-    Block = "Block",
-    Street = "Street",
-    ExtendedZip = "ExtendedZip",
-    Zip = "Zip",
-    Neighborhood = "Neighborhood",
-    City = "City",
-    County = "County",
-    State = "State",
-    Unknown = "Unknown",
 }
 
 /// Values of picklist `Contact.OtherGeocodeAccuracy` (Other Geocode Accuracy).
@@ -409,7 +390,7 @@ super::picklist! {
 /// active when this code was generated arrive as [`OtherGeocodeAccuracy::Other`]; build
 /// values from text with `From<&str>`, which maps known values to their variant. `Default` is
 /// the first value, [`OtherGeocodeAccuracy::Address`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum OtherGeocodeAccuracy {
     /// `Address`
     Address,
@@ -434,22 +415,8 @@ pub enum OtherGeocodeAccuracy {
     /// `Unknown`
     Unknown,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    OtherGeocodeAccuracy, Other, default = Self::Address,
-    Address = "Address",
-    NearAddress = "NearAddress",
-    Block = "Block",
-    Street = "Street",
-    ExtendedZip = "ExtendedZip",
-    Zip = "Zip",
-    Neighborhood = "Neighborhood",
-    City = "City",
-    County = "County",
-    State = "State",
-    Unknown = "Unknown",
 }
 
 /// Values of picklist `Contact.Salutation` (Salutation).
@@ -458,27 +425,24 @@ super::picklist! {
 /// code was generated arrive as [`Salutation::Other`]; build values from text with
 /// `From<&str>`, which maps known values to their variant. `Default` is the first value,
 /// [`Salutation::Mr`] (the picklist declares no default).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::sforce::Picklist)]
 pub enum Salutation {
     /// `Mr.`
+    #[picklist(value = "Mr.")]
     Mr,
     /// `Ms.`
+    #[picklist(value = "Ms.")]
     Ms,
     /// `Mrs.`
+    #[picklist(value = "Mrs.")]
     Mrs,
     /// `Dr.`
+    #[picklist(value = "Dr.")]
     Dr,
     /// `Prof.`
+    #[picklist(value = "Prof.")]
     Prof,
     /// A value not in the list when this code was generated.
+    #[picklist(other)]
     Other(String),
-}
-
-super::picklist! {
-    Salutation, Other, default = Self::Mr,
-    Mr = "Mr.",
-    Ms = "Ms.",
-    Mrs = "Mrs.",
-    Dr = "Dr.",
-    Prof = "Prof.",
 }
