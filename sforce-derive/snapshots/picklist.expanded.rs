@@ -62,6 +62,19 @@ impl ::core::fmt::Display for CallType {
     }
 }
 #[automatically_derived]
+impl ::sforce::__private::SoqlValue for CallType {
+    fn write_soql(
+        &self,
+        out: &mut ::std::string::String,
+    ) -> ::core::result::Result<(), ::sforce::__private::LiteralError> {
+        ::sforce::__private::write_soql_text(
+            out,
+            <Self as ::sforce::__private::Picklist>::as_str(self),
+        );
+        ::core::result::Result::Ok(())
+    }
+}
+#[automatically_derived]
 impl ::sforce::__private::serde::Serialize for CallType {
     fn serialize<S: ::sforce::__private::serde::Serializer>(
         &self,
