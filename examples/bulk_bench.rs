@@ -50,7 +50,7 @@ fn record(i: u64, keys: u64) -> CallLog {
         uuid: format!("bench-{:08}", i % keys),
         subject: Some(format!("Call {i}")),
         status: Some(
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 "Completed"
             } else {
                 "Not Started"

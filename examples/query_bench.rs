@@ -90,7 +90,7 @@ fn record(n: usize) -> Value {
         "Description": format!("Called customer {n} to discuss the reinstall."),
         "CallType": "Outbound",
         "CallDurationInSeconds": (n % 3600) as f64,
-        "isTransfer__c": n % 2 == 0,
+        "isTransfer__c": n.is_multiple_of(2),
         "CallStarted__c": "2017-10-31T07:10:51.000+0000",
         "OwnerId": id("005", n % 50),
         "WhatId": id("001", n % 1000),

@@ -61,10 +61,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (label, result) in [("call started", first), ("call ended", second)] {
         match result {
             Ok(outcome) => println!(
-                "  {label:<12} -> ok, id {} (created: {}, merged writes: {})",
+                "  {label:<12} -> ok, id {} (created: {}, {})",
                 outcome.id(),
                 outcome.created(),
-                outcome.merged_writes()
+                carried(outcome.merged_writes())
             ),
             Err(error) => println!("  {label:<12} -> ERROR {error}"),
         }
@@ -73,47 +73,93 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Then measure both scenarios with both clients.
     let mut rows = Vec::new();
-    for mode in [Mode::Plain, Mode::Sforce] {
+    for mode in MODES {
         rows.push(seed_scenario(&target, mode).await?);
         rows.push(burst_scenario(&target, mode).await?);
     }
     println!();
     println!(
-        "{:<24} {:<8} {:>6} {:>6} {:>11} {:>9} {:>8}",
-        "scenario", "client", "writes", "errors", "lost writes", "requests", "wall s"
+        "{:<24} {:<8} {:>6} {:>6} {:>11} {:>12} {:>8}",
+        "scenario", "client", "writes", "errors", "lost writes", "API requests", "wall s"
     );
     for row in &rows {
         println!(
-            "{:<24} {:<8} {:>6} {:>6} {:>11} {:>9} {:>8.3}",
+            "{:<24} {:<8} {:>6} {:>6} {:>11} {:>12} {:>8.3}",
             row.scenario,
             row.mode.name(),
             row.writes,
             row.errors,
             row.lost_writes,
-            row.requests.map_or("n/a".to_string(), |n| n.to_string()),
+            count_or_na(row.requests),
             row.wall.as_secs_f64()
         );
     }
     println!(
-        "(lost writes: writes whose fields, where no later write overwrote them, are missing \
-         from the final record; requests: upserts the server received)"
+        "(errors: writes whose call returned an error; lost writes: writes whose fields, where no \
+         later write overwrote them, are missing from the final record; API requests: upserts \
+         the server received)"
     );
-    let sforce_errors: usize = rows
-        .iter()
-        .filter(|r| r.mode == Mode::Sforce)
-        .map(|r| r.errors + r.lost_writes)
-        .sum();
-    println!(
-        "\nsforce: {sforce_errors} errors or lost writes; the plain client: {}.",
-        rows.iter()
-            .filter(|r| r.mode == Mode::Plain)
-            .map(|r| r.errors + r.lost_writes)
-            .sum::<usize>()
-    );
-    if sforce_errors > 0 {
+
+    println!("\nTotals over both scenarios:");
+    let mut sforce_failures = 0;
+    for mode in MODES {
+        let total = Totals::of(&rows, mode);
+        println!(
+            "  {:<8} {} writes: {} failed, {} lost, {} API requests",
+            mode.name(),
+            total.writes,
+            total.errors,
+            total.lost_writes,
+            count_or_na(total.requests)
+        );
+        if mode != Mode::Plain {
+            sforce_failures += total.errors + total.lost_writes;
+        }
+    }
+    if sforce_failures > 0 {
         return Err("sforce lost or failed writes".into());
     }
     Ok(())
+}
+
+/// What one request carrying a write means for that write.
+fn carried(merged_writes: usize) -> String {
+    match merged_writes {
+        0 | 1 => "sent in its own request".to_owned(),
+        n => format!("{n} writes merged into one request"),
+    }
+}
+
+fn count_or_na(count: Option<usize>) -> String {
+    count.map_or_else(|| "n/a".to_owned(), |n| n.to_string())
+}
+
+/// One client's sums over every scenario.
+struct Totals {
+    writes: usize,
+    errors: usize,
+    lost_writes: usize,
+    /// None against a real org (requests are counted by the emulator).
+    requests: Option<usize>,
+}
+
+impl Totals {
+    fn of(rows: &[Row], mode: Mode) -> Totals {
+        let rows = rows.iter().filter(|row| row.mode == mode);
+        let mut total = Totals {
+            writes: 0,
+            errors: 0,
+            lost_writes: 0,
+            requests: Some(0),
+        };
+        for row in rows {
+            total.writes += row.writes;
+            total.errors += row.errors;
+            total.lost_writes += row.lost_writes;
+            total.requests = total.requests.zip(row.requests).map(|(a, b)| a + b);
+        }
+        total
+    }
 }
 
 /// Where the demo runs: the embedded emulator, or a real org from the environment.
@@ -165,6 +211,9 @@ impl Target {
             .map(|emulator| emulator.request_count_matching("PATCH", "/sobjects/Task/uuid__c/"))
     }
 }
+
+/// The clients compared, in table order.
+const MODES: [Mode; 2] = [Mode::Plain, Mode::Sforce];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {

@@ -8,7 +8,7 @@
 //! - `sforce`: `Client::upsert` through the keyed single-flight executor.
 //!
 //! Scenarios:
-//! - `seed`: the telephony case of SALESFORCE.md §1: create a Task, then update it 100 ms
+//! - `seed`: the telephony case of the README (a Task upserted by `uuid__c`): create it, update it 100 ms
 //!   later; 10 repetitions on fresh keys (run concurrently);
 //! - `burst`: 10,000 writes over 1,000 keys from 64 producer tasks, each pushing its writes
 //!   without waiting for the previous ones. `naive` is capped at 1,000 requests in flight

@@ -57,14 +57,14 @@ mod capture {
         }
 
         fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
-            if let Some(span) = ctx.span(id) {
-                if let Some(fields) = span.extensions_mut().get_mut::<Fields>() {
-                    values.record(fields);
-                    self.everything
-                        .lock()
-                        .unwrap()
-                        .push_str(&format!("{:?}", fields.0));
-                }
+            if let Some(span) = ctx.span(id)
+                && let Some(fields) = span.extensions_mut().get_mut::<Fields>()
+            {
+                values.record(fields);
+                self.everything
+                    .lock()
+                    .unwrap()
+                    .push_str(&format!("{:?}", fields.0));
             }
         }
 
@@ -78,12 +78,11 @@ mod capture {
         }
 
         fn on_close(&self, id: Id, ctx: Context<'_, S>) {
-            if let Some(span) = ctx.span(&id) {
-                if let Some(fields) = span.extensions_mut().remove::<Fields>() {
-                    if fields.0.get("name").map(String::as_str) == Some("sforce.request") {
-                        self.spans.lock().unwrap().push(fields.0);
-                    }
-                }
+            if let Some(span) = ctx.span(&id)
+                && let Some(fields) = span.extensions_mut().remove::<Fields>()
+                && fields.0.get("name").map(String::as_str) == Some("sforce.request")
+            {
+                self.spans.lock().unwrap().push(fields.0);
             }
         }
     }

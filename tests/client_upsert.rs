@@ -1,5 +1,7 @@
-//! Upsert by external ID over real HTTP against the embedded emulator: every status of
-//! SALESFORCE.md §2, the raw race, API-version differences, hostile values and key matching.
+//! Upsert by external ID over real HTTP against the embedded emulator: every status of the
+//! upsert as Salesforce's REST API Developer Guide documents it ("Insert or Update (Upsert) a
+//! Record Using an External ID"), the raw race, API-version differences, hostile values and key
+//! matching.
 
 mod support;
 

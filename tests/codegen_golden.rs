@@ -1,8 +1,8 @@
 //! The code generated from the fixtures in `sforce-codegen/tests/fixtures/describes` is checked in
 //! under `tests/codegen_generated/` and compiled as a module of this test (so a change to the
 //! generator that breaks compilation fails the suite), must be byte-identical to what the
-//! generator produces now (golden test; regenerate with `SFORCE_BLESS=1 cargo test --test
-//! codegen_golden`), and must behave as documented.
+//! generator produces now (golden test; regenerate with `TRYBUILD=overwrite cargo test --test
+//! codegen_golden`, the workspace's one bless variable), and must behave as documented.
 
 mod support;
 
@@ -34,6 +34,12 @@ use generated::everything::{Colors, Mood, Stage};
 use generated::{Everything, Task};
 use sforce::types::{MultiPicklist, NumberKey, Picklist};
 
+/// Whether to rewrite the checked-in files: `TRYBUILD=overwrite`, the bless variable of every
+/// expected-output test in the workspace (trybuild's own).
+fn bless() -> bool {
+    std::env::var("TRYBUILD").is_ok_and(|v| v == "overwrite")
+}
+
 fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/codegen_generated")
 }
@@ -47,7 +53,7 @@ fn generate(options: Options) -> sforce_codegen::Output {
 #[test]
 fn checked_in_code_is_what_the_generator_produces() {
     let output = generate(Options::new());
-    if std::env::var_os("SFORCE_BLESS").is_some() {
+    if bless() {
         output.write_to(golden_dir()).unwrap();
     }
     let mut on_disk: Vec<String> = std::fs::read_dir(golden_dir())
@@ -68,7 +74,7 @@ fn checked_in_code_is_what_the_generator_produces() {
         let old = std::fs::read_to_string(golden_dir().join(&file.path)).unwrap();
         assert!(
             old == file.contents,
-            "tests/codegen_generated/{} is out of date: rerun with SFORCE_BLESS=1",
+            "tests/codegen_generated/{} is out of date: rerun with TRYBUILD=overwrite",
             file.path.display()
         );
     }
@@ -329,13 +335,13 @@ fn example_module_is_up_to_date() {
     );
     let dir = root.join("examples/codegen_generated");
     let single = root.join("tests/codegen_single/sobjects.rs");
-    if std::env::var_os("SFORCE_BLESS").is_some() {
+    if bless() {
         output.write_to(&dir).unwrap();
         output.write_single_file(&single).unwrap();
     }
     assert!(
         std::fs::read_to_string(&single).unwrap() == output.single_file(),
-        "tests/codegen_single/sobjects.rs is out of date: rerun with SFORCE_BLESS=1"
+        "tests/codegen_single/sobjects.rs is out of date: rerun with TRYBUILD=overwrite"
     );
     // The single-file module is the same code: same paths, same behaviour.
     let task = single::Task {
@@ -350,7 +356,7 @@ fn example_module_is_up_to_date() {
         let old = std::fs::read_to_string(dir.join(&file.path)).unwrap();
         assert!(
             old == file.contents,
-            "examples/codegen_generated/{} is out of date: rerun with SFORCE_BLESS=1",
+            "examples/codegen_generated/{} is out of date: rerun with TRYBUILD=overwrite",
             file.path.display()
         );
     }

@@ -16,7 +16,7 @@ enum CallType {
     Outbound,
 }
 
-/// The Task of SALESFORCE.md §1, typed.
+/// The call-log Task of the README (upserted by its `uuid__c` external ID), typed.
 #[derive(Debug, Clone, PartialEq, Default, SObject)]
 #[sobject(name = "Task")]
 struct CallLog {

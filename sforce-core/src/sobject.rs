@@ -55,6 +55,10 @@
 //!
 //! Whether a field is an `Option` or a [`Field`](crate::types::Field) is decided from how its type is written (the last
 //! path segment, `Option<..>` / `Field<..>`); a type alias for them is treated as a plain value.
+//!
+//! [`Field`]: crate::types::Field
+//! [`Field::Unchanged`]: crate::types::Field::Unchanged
+//! [`Field::Null`]: crate::types::Field::Null
 
 use std::fmt;
 

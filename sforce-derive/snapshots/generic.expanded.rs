@@ -1,25 +1,27 @@
 #[automatically_derived]
 #[allow(unused_braces)]
-impl<'a, T> ::sforce::__private::SObject for Wrapper<'a, T>
+impl<'a, T> ::sforce::__private::v1::SObject for Wrapper<'a, T>
 where
     T: Clone,
-    Option<T>: ::sforce::__private::Serialize + ::sforce::__private::DeserializeOwned,
-    T: ::sforce::__private::Serialize,
+    Option<
+        T,
+    >: ::sforce::__private::v1::Serialize + ::sforce::__private::v1::DeserializeOwned,
+    T: ::sforce::__private::v1::Serialize,
 {
     const API_NAME: &'static str = "Wrapper";
-    const FIELDS: &'static [::sforce::__private::FieldMeta] = &[
-        ::sforce::__private::FieldMeta::new("Key__c", "key").external_id(false),
-        ::sforce::__private::FieldMeta::new("Value__c", "value"),
+    const FIELDS: &'static [::sforce::__private::v1::FieldMeta] = &[
+        ::sforce::__private::v1::FieldMeta::new("Key__c", "key").external_id(false),
+        ::sforce::__private::v1::FieldMeta::new("Value__c", "value"),
     ];
     #[inline]
-    fn write_fields(&self, __body: &mut ::sforce::__private::WriteBody) {
+    fn write_fields(&self, __body: &mut ::sforce::__private::v1::WriteBody) {
         __body.value("Key__c", { &self.key });
         __body.option("Value__c", { &self.value });
     }
     #[inline]
     fn from_record(
-        __record: &mut ::sforce::__private::RecordReader,
-    ) -> ::core::result::Result<Self, ::sforce::__private::DecodeError> {
+        __record: &mut ::sforce::__private::v1::RecordReader,
+    ) -> ::core::result::Result<Self, ::sforce::__private::v1::DecodeError> {
         ::core::result::Result::Ok(Self {
             key: __record.read("Key__c")?,
             value: __record.read("Value__c")?,
@@ -32,7 +34,7 @@ where
     ) -> ::core::option::Option<::std::string::String> {
         if __api_name.eq_ignore_ascii_case("Key__c") {
             let __v = &self.key;
-            return ::sforce::__private::ExternalIdValue::to_external_id({ __v });
+            return ::sforce::__private::v1::ExternalIdValue::to_external_id({ __v });
         }
         ::core::option::Option::None
     }
@@ -43,78 +45,83 @@ where
     T: Clone,
 {
     /// The external ID `Key__c`: a key for `Patch::upsert`.
-    key: ::sforce::__private::ExternalIdRef<Wrapper<'a, T>, std::borrow::Cow<'a, str>>,
+    key: ::sforce::__private::v1::ExternalIdRef<
+        Wrapper<'a, T>,
+        std::borrow::Cow<'a, str>,
+    >,
     /// `Value__c`, for `Patch::set` / `Patch::null`.
-    value: ::sforce::__private::FieldRef<Wrapper<'a, T>, T>,
+    value: ::sforce::__private::v1::FieldRef<Wrapper<'a, T>, T>,
 }
 #[automatically_derived]
 #[allow(unused_braces)]
 impl<'a, T> Wrapper<'a, T>
 where
     T: Clone,
-    Option<T>: ::sforce::__private::Serialize + ::sforce::__private::DeserializeOwned,
-    T: ::sforce::__private::Serialize,
+    Option<
+        T,
+    >: ::sforce::__private::v1::Serialize + ::sforce::__private::v1::DeserializeOwned,
+    T: ::sforce::__private::v1::Serialize,
 {
     /// Typed field tokens: `Wrapper::FIELD.<field>`.
     const FIELD: WrapperFields<'a, T> = WrapperFields {
-        key: ::sforce::__private::ExternalIdRef::__new("Key__c", false),
-        value: ::sforce::__private::FieldRef::__new("Value__c"),
+        key: ::sforce::__private::v1::ExternalIdRef::__new("Key__c", false),
+        value: ::sforce::__private::v1::FieldRef::__new("Value__c"),
     };
     /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
     #[inline]
     fn upsert_by_key(
         &self,
-        client: &::sforce::__private::Client,
+        client: &::sforce::__private::v1::Client,
     ) -> impl ::core::future::Future<
-        Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
+        Output = ::sforce::__private::v1::Result<::sforce::__private::v1::UpsertOutcome>,
     > + use<'a, T> {
-        ::sforce::__private::upsert(client, self, Self::FIELD.key)
+        ::sforce::__private::v1::upsert(client, self, Self::FIELD.key)
     }
     /// Upserts this record by `Key__c` (`PATCH Wrapper/Key__c/<value>`), race-free within this client.
     #[inline]
     fn upsert(
         &self,
-        client: &::sforce::__private::Client,
+        client: &::sforce::__private::v1::Client,
     ) -> impl ::core::future::Future<
-        Output = ::sforce::__private::Result<::sforce::__private::UpsertOutcome>,
+        Output = ::sforce::__private::v1::Result<::sforce::__private::v1::UpsertOutcome>,
     > + use<'a, T> {
-        ::sforce::__private::upsert(client, self, Self::FIELD.key)
+        ::sforce::__private::v1::upsert(client, self, Self::FIELD.key)
     }
     /// Reads the record whose `Key__c` is `value`, selecting exactly this struct's fields.
     #[inline]
     fn get_by_key<__V: ::core::convert::Into<std::borrow::Cow<'a, str>>>(
-        client: &::sforce::__private::Client,
+        client: &::sforce::__private::v1::Client,
         value: __V,
     ) -> impl ::core::future::Future<
-        Output = ::sforce::__private::Result<Self>,
+        Output = ::sforce::__private::v1::Result<Self>,
     > + use<'a, __V, T> {
         let value: std::borrow::Cow<'a, str> = value.into();
         let __v = &value;
-        ::sforce::__private::get_by_external_id(
+        ::sforce::__private::v1::get_by_external_id(
             client,
             Self::FIELD.key,
-            ::sforce::__private::ExternalIdValue::to_external_id({ __v }),
+            ::sforce::__private::v1::ExternalIdValue::to_external_id({ __v }),
         )
     }
     /// Reads the record with this Id, selecting exactly this struct's fields.
     #[inline]
     fn get_by_id(
-        client: &::sforce::__private::Client,
-        id: &::sforce::__private::Id,
+        client: &::sforce::__private::v1::Client,
+        id: &::sforce::__private::v1::Id,
     ) -> impl ::core::future::Future<
-        Output = ::sforce::__private::Result<Self>,
+        Output = ::sforce::__private::v1::Result<Self>,
     > + use<'a, T> {
-        ::sforce::__private::get_by_id(client, id)
+        ::sforce::__private::v1::get_by_id(client, id)
     }
     /// A typed query selecting exactly this struct's fields (`SELECT ... FROM ...`), with
     /// filters on `FIELD` tokens.
     #[inline]
-    fn select() -> ::sforce::__private::Select<Self> {
-        ::sforce::__private::Select::new()
+    fn select() -> ::sforce::__private::v1::Select<Self> {
+        ::sforce::__private::v1::Select::new()
     }
     /// A typed partial write: every field starts unchanged.
     #[inline]
-    fn patch() -> ::sforce::__private::Patch<Self> {
-        ::sforce::__private::Patch::new()
+    fn patch() -> ::sforce::__private::v1::Patch<Self> {
+        ::sforce::__private::v1::Patch::new()
     }
 }

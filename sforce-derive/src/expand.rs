@@ -35,8 +35,8 @@ pub fn derive_sobject(input: TokenStream) -> TokenStream {
 
 fn private(input: &Input) -> TokenStream {
     match &input.attrs.krate {
-        Some(path) => quote!(#path::__private),
-        None => quote!(::sforce::__private),
+        Some(path) => quote!(#path::__private::v1),
+        None => quote!(::sforce::__private::v1),
     }
 }
 

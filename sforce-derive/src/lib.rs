@@ -1,7 +1,7 @@
 //! `#[derive(SObject)]` for sforce. Use it through the `sforce` crate: `#[derive(sforce::SObject)]`.
 //!
-//! The layout follows thiserror's impl crate: [`ast`] is a borrowing view of the input with its
-//! attributes parsed by [`attr`], [`valid`] checks the combinations, [`expand`] generates code.
+//! The layout follows thiserror's impl crate: `ast` is a borrowing view of the input with its
+//! attributes parsed by `attr`, `valid` checks the combinations, `expand` generates code.
 //! Every error is collected (one [`syn::Error`] combined from all of them, each with its span), and
 //! a fallback impl of the trait is emitted beside them so one mistake does not cascade into
 //! "trait not implemented" errors everywhere the struct is used.

@@ -1,5 +1,6 @@
 //! Expansion snapshot: the derive run over `proc_macro2` tokens, formatted with prettyplease and
-//! compared with `snapshots/call_log.expanded.rs`. Set `SFORCE_UPDATE_SNAPSHOTS=1` to rewrite it.
+//! compared with `snapshots/call_log.expanded.rs`. Set `TRYBUILD=overwrite` (the
+//! workspace's one bless variable, shared with trybuild) to rewrite it.
 
 use std::path::Path;
 
@@ -17,20 +18,20 @@ pub(crate) fn check_snapshot(name: &str, actual: &str) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("snapshots")
         .join(format!("{name}.expanded.rs"));
-    if std::env::var_os("SFORCE_UPDATE_SNAPSHOTS").is_some() {
+    if std::env::var("TRYBUILD").is_ok_and(|v| v == "overwrite") {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, actual).unwrap();
         return;
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
         panic!(
-            "missing snapshot {}; run with SFORCE_UPDATE_SNAPSHOTS=1",
+            "missing snapshot {}; run with TRYBUILD=overwrite",
             path.display()
         )
     });
     assert!(
         expected == actual,
-        "expansion differs from {} (run with SFORCE_UPDATE_SNAPSHOTS=1 and review the diff):\n{actual}",
+        "expansion differs from {} (run with TRYBUILD=overwrite and review the diff):\n{actual}",
         path.display()
     );
 }

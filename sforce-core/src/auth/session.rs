@@ -157,10 +157,11 @@ impl Session {
                 }
             }
             let usable = state.current.as_ref().is_some_and(|c| !c.is_expired());
-            if !usable && state.flight.is_none() {
-                if let Some(err) = self.cooling_down(&state) {
-                    return Err(err);
-                }
+            if !usable
+                && state.flight.is_none()
+                && let Some(err) = self.cooling_down(&state)
+            {
+                return Err(err);
             }
             (self.join_or_start(&mut state, http), proactive)
         };
@@ -216,14 +217,13 @@ impl Session {
                 }
                 None if state.flight.is_none() => {
                     // Already failed for this very rejection: share that outcome.
-                    if let Some(failure) = &state.failure {
-                        if failure
+                    if let Some(failure) = &state.failure
+                        && failure
                             .rejected
                             .as_ref()
                             .is_some_and(|r| r.same_token(rejected))
-                        {
-                            return Err(failure.error.clone());
-                        }
+                    {
+                        return Err(failure.error.clone());
                     }
                     if let Some(err) = self.cooling_down(&state) {
                         return Err(err);

@@ -165,10 +165,10 @@ impl JobBuffer {
         self.columns.push(name.to_owned());
         self.used.push(false);
         self.by_name.insert(folded, i);
-        if let RowKey::Column { name: key, .. } = &self.key {
-            if key.eq_ignore_ascii_case(name) {
-                self.key_column = Some(i);
-            }
+        if let RowKey::Column { name: key, .. } = &self.key
+            && key.eq_ignore_ascii_case(name)
+        {
+            self.key_column = Some(i);
         }
         i
     }

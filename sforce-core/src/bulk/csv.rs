@@ -182,16 +182,16 @@ pub fn parse_error_cell(cell: &str) -> ApiErrorItem {
     let mut fields = Vec::new();
     if let Some(body) = rest.strip_suffix(" --") {
         message = body;
-        if let Some((text, list)) = body.rsplit_once(':') {
-            if !list.contains(' ') || list.trim().is_empty() {
-                message = text;
-                fields = list
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|f| !f.is_empty())
-                    .map(str::to_owned)
-                    .collect();
-            }
+        if let Some((text, list)) = body.rsplit_once(':')
+            && (!list.contains(' ') || list.trim().is_empty())
+        {
+            message = text;
+            fields = list
+                .split(',')
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+                .map(str::to_owned)
+                .collect();
         }
     }
     ApiErrorItem::new(ErrorCode::from_wire(code), message).with_fields(fields)

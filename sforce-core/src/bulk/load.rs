@@ -534,17 +534,17 @@ impl Drop for JobGuard {
             return;
         }
         let mut aborted = false;
-        if self.state == JobState::Open {
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let client = self.client.clone();
-                let id = self.id.clone();
-                runtime.spawn(async move {
+        if self.state == JobState::Open
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            let client = self.client.clone();
+            let id = self.id.clone();
+            runtime.spawn(async move {
                     if let Err(err) = client.set_job_state(JobKind::Ingest, &id, JobState::Aborted).await {
                         tracing::warn!(job = %id, error = %err, "sforce.bulk: could not abort an abandoned open job");
                     }
                 });
-                aborted = true;
-            }
+            aborted = true;
         }
         tracing::warn!(
             job = %self.id,

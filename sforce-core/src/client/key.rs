@@ -104,10 +104,10 @@ impl UpsertKey {
     /// The value as Salesforce compares it under the declared rules: a number field's value
     /// in canonical decimal form, text lowercased unless the key is case-sensitive.
     pub fn normalized_value(&self) -> Cow<'_, str> {
-        if self.number {
-            if let Some(canonical) = canonical_number(&self.value) {
-                return Cow::Owned(canonical);
-            }
+        if self.number
+            && let Some(canonical) = canonical_number(&self.value)
+        {
+            return Cow::Owned(canonical);
         }
         if self.case_sensitive {
             Cow::Borrowed(&self.value)

@@ -141,7 +141,7 @@ impl Client {
     /// `path` is either relative to the versioned REST root (`"limits"` →
     /// `/services/data/v62.0/limits`) or, when it starts with `/`, relative to the instance
     /// (`"/services/data/"`, or a `nextRecordsUrl`). The path is used as given: percent-encode
-    /// values yourself (see [`path::encode_segment`](super::path::encode_segment)), or pass them
+    /// values yourself (see [`encode_segment`](super::encode_segment)), or pass them
     /// with [`RawRequest::query`].
     ///
     /// ```no_run

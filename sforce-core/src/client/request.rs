@@ -123,15 +123,15 @@ impl Response {
 /// - 300 with an array of record URLs → [`Error::MultipleMatches`];
 /// - anything else → [`Error::Http`] with a body excerpt.
 pub(crate) fn classify_error(context: RequestContext, status: StatusCode, body: &[u8]) -> Error {
-    if status == StatusCode::MULTIPLE_CHOICES {
-        if let Ok(urls) = serde_json::from_slice::<Vec<String>>(body) {
-            let ids = urls
-                .iter()
-                .filter_map(|url| url.rsplit('/').next())
-                .filter_map(|last| Id::new(last).ok())
-                .collect();
-            return Error::MultipleMatches { context, urls, ids };
-        }
+    if status == StatusCode::MULTIPLE_CHOICES
+        && let Ok(urls) = serde_json::from_slice::<Vec<String>>(body)
+    {
+        let ids = urls
+            .iter()
+            .filter_map(|url| url.rsplit('/').next())
+            .filter_map(|last| Id::new(last).ok())
+            .collect();
+        return Error::MultipleMatches { context, urls, ids };
     }
     if let Some(errors) = parse_error_items(body) {
         return Error::api(context, status.as_u16(), errors);

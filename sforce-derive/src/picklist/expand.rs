@@ -8,8 +8,8 @@ use super::ast::Input;
 
 fn private(input: &Input) -> TokenStream {
     match &input.attrs.krate {
-        Some(path) => quote!(#path::__private),
-        None => quote!(::sforce::__private),
+        Some(path) => quote!(#path::__private::v1),
+        None => quote!(::sforce::__private::v1),
     }
 }
 

@@ -144,10 +144,10 @@ impl Job {
         if state == JobState::InProgress {
             data.started = Some(Instant::now());
         }
-        if state.is_terminal() {
-            if let Some(started) = data.started {
-                data.processing_ms = started.elapsed().as_millis() as u64;
-            }
+        if state.is_terminal()
+            && let Some(started) = data.started
+        {
+            data.processing_ms = started.elapsed().as_millis() as u64;
         }
     }
 

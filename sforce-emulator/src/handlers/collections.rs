@@ -11,8 +11,9 @@
 //!
 //! Collection upserts reuse the single-record upsert's plan/commit steps (`handlers::upsert`):
 //! every key is looked up, ONE commit window passes with no lock held, then the records commit
-//! in order against the unique index. So the race of SALESFORCE.md §1 holds between concurrent
-//! collection requests and between a collection and a single-record upsert.
+//! in order against the unique index. So the upsert race (both requests insert one new key, the
+//! second fails with `DUPLICATE_VALUE`) holds between concurrent collection requests and between
+//! a collection and a single-record upsert.
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -150,16 +150,16 @@ pub(crate) fn plan_upsert(
     let key = normalize(field, key_value).unwrap_or_default();
     // The key may be repeated in the body only with the same value (Salesforce's answer to a
     // different value is unconfirmed; this mirrors the documented "leave it out").
-    if let Some(in_body) = changes.remove(&field.name) {
-        if normalize(field, &in_body).as_deref() != Some(key.as_str()) {
-            return Err(ApiError::invalid_field_message(
-                format!(
-                    "The value of {} in the body does not match the URL",
-                    field.name
-                ),
-                &field.name,
-            ));
-        }
+    if let Some(in_body) = changes.remove(&field.name)
+        && normalize(field, &in_body).as_deref() != Some(key.as_str())
+    {
+        return Err(ApiError::invalid_field_message(
+            format!(
+                "The value of {} in the body does not match the URL",
+                field.name
+            ),
+            &field.name,
+        ));
     }
     let matches = state.store.find(describe, field, &key);
     if matches.len() > 1 {

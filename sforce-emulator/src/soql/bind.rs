@@ -64,13 +64,13 @@ impl Binder<'_> {
                 }
             }
         }
-        if let Some(at) = count_at {
-            if query.select.len() > 1 || !top {
-                return Err(QueryError::malformed(
-                    at,
-                    "COUNT() must be the only element in the SELECT list of a top-level query",
-                ));
-            }
+        if let Some(at) = count_at
+            && (query.select.len() > 1 || !top)
+        {
+            return Err(QueryError::malformed(
+                at,
+                "COUNT() must be the only element in the SELECT list of a top-level query",
+            ));
         }
         let filter = query
             .filter

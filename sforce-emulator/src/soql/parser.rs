@@ -176,13 +176,13 @@ fn query(input: &mut Tokens<'_, '_>) -> PResult<Query> {
 
 /// The end of the text, naming clauses the emulator does not support.
 fn end_of_query(input: &mut Tokens<'_, '_>) -> PResult<()> {
-    if let Some(t) = input.peek_token() {
-        if let Some(clause) = UNSUPPORTED.iter().find(|k| t.is_keyword(k)) {
-            return fail(QueryError::malformed(
-                t.at,
-                format!("the sforce emulator does not support {clause} clauses"),
-            ));
-        }
+    if let Some(t) = input.peek_token()
+        && let Some(clause) = UNSUPPORTED.iter().find(|k| t.is_keyword(k))
+    {
+        return fail(QueryError::malformed(
+            t.at,
+            format!("the sforce emulator does not support {clause} clauses"),
+        ));
     }
     cut_err(token(Kind::Eof)).void().parse_next(input)
 }

@@ -148,7 +148,7 @@ pub fn segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, SET).to_string()
 }
 
-/// The seed's Task body (SALESFORCE.md §1), without the external ID.
+/// The seed's Task body (the README's call log), without the external ID.
 pub const SEED_TASK: &str = r#"{"Description":"Called C to discuss the reinstall.","CallType":"Outbound",
  "Status":"Completed","Subject":"Call","isTransfer__c":false,"CallDurationInSeconds":597,
  "AudioFile__c":"outgoing/2017-10-31/03-10-59_ID-123.mp3","CallStarted__c":"2017-10-31T07:10:51Z",

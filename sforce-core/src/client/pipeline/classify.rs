@@ -156,10 +156,10 @@ pub(crate) fn classify(
 }
 
 fn reason_of_response(status: StatusCode, error: &Error, resend: &Resend) -> Option<RetryReason> {
-    if let Resend::Upsert { field } = resend {
-        if error.is_duplicate_on_field(field) {
-            return Some(RetryReason::DuplicateKey);
-        }
+    if let Resend::Upsert { field } = resend
+        && error.is_duplicate_on_field(field)
+    {
+        return Some(RetryReason::DuplicateKey);
     }
     if error.has_code(&ErrorCode::UnableToLockRow) {
         return Some(RetryReason::RowLock);
