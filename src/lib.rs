@@ -77,11 +77,11 @@ pub mod client {
         DEFAULT_MAX_REQUEST_BYTES, MAX_COLLECTION_RECORDS, MAX_RETRIEVE_IDS,
     };
     pub use sforce_core::client::{
-        ApiUsage, Client, ClientBuilder, CollectionOptions, CreateOutcome, DEFAULT_API_VERSION,
-        DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT, MAX_PATH_BYTES,
-        MAX_SUBREQUESTS, Method, PerAppUsage, RawRequest, RawResponse, RecordOutcome, RecordResult,
-        RequestStats, RetryBudget, RetryPolicy, RetryReason, SubResponse, Subrequest, UpsertKey,
-        UpsertOutcome, WritePolicy, WriteStats, encode_segment,
+        ApiUsage, BatchPolicy, Client, ClientBuilder, CollectionOptions, CreateOutcome,
+        DEFAULT_API_VERSION, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_IN_FLIGHT, DEFAULT_TIMEOUT,
+        MAX_PATH_BYTES, MAX_SUBREQUESTS, Method, PerAppUsage, RawRequest, RawResponse,
+        RecordOutcome, RecordResult, RequestStats, RetryBudget, RetryPolicy, RetryReason,
+        SubResponse, Subrequest, UpsertKey, UpsertOutcome, WritePolicy, WriteStats, encode_segment,
     };
 }
 

@@ -256,10 +256,10 @@ impl Operation for UpsertOperation {
         write: UpsertWrite,
         permit: Option<Permit>,
     ) -> Result<UpsertOutcome> {
-        if let Some(batcher) = &self.batcher {
-            if !write.key.is_update_only() {
-                return batcher.upsert(write.client, write.key, write.body).await;
-            }
+        if let Some(batcher) = &self.batcher
+            && !write.key.is_update_only()
+        {
+            return batcher.upsert(write.client, write.key, write.body).await;
         }
         let resend = Resend::Upsert {
             field: write.key.field().to_owned(),

@@ -18,10 +18,10 @@ pub fn check(input: &Input, errors: &mut Errors) {
     let mut default = None;
     let mut values: HashMap<&str, &syn::Ident> = HashMap::new();
     for v in variants {
-        if let Some(span) = v.attrs.default {
-            if default.replace(v.ident).is_some() {
-                errors.at(span, "only one variant can be the `#[picklist(default)]`");
-            }
+        if let Some(span) = v.attrs.default
+            && default.replace(v.ident).is_some()
+        {
+            errors.at(span, "only one variant can be the `#[picklist(default)]`");
         }
         if let Some(span) = v.attrs.other {
             if let Some(first) = fallback.replace(v.ident) {
