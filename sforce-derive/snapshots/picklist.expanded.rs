@@ -1,5 +1,5 @@
 #[automatically_derived]
-impl ::sforce::__private::Picklist for CallType {
+impl ::sforce::__private::v1::Picklist for CallType {
     const KNOWN: &'static [Self] = &[Self::Inbound, Self::Outbound];
     fn as_str(&self) -> &str {
         match self {
@@ -31,13 +31,13 @@ impl ::core::default::Default for CallType {
 #[automatically_derived]
 impl ::core::convert::From<&str> for CallType {
     fn from(value: &str) -> Self {
-        <Self as ::sforce::__private::Picklist>::from_api(value)
+        <Self as ::sforce::__private::v1::Picklist>::from_api(value)
     }
 }
 #[automatically_derived]
 impl ::core::convert::From<::std::string::String> for CallType {
     fn from(value: ::std::string::String) -> Self {
-        <Self as ::sforce::__private::Picklist>::from_api_string(value)
+        <Self as ::sforce::__private::v1::Picklist>::from_api_string(value)
     }
 }
 #[automatically_derived]
@@ -45,49 +45,49 @@ impl ::core::str::FromStr for CallType {
     type Err = ::core::convert::Infallible;
     fn from_str(value: &str) -> ::core::result::Result<Self, Self::Err> {
         ::core::result::Result::Ok(
-            <Self as ::sforce::__private::Picklist>::from_api(value),
+            <Self as ::sforce::__private::v1::Picklist>::from_api(value),
         )
     }
 }
 #[automatically_derived]
 impl ::core::convert::AsRef<str> for CallType {
     fn as_ref(&self) -> &str {
-        <Self as ::sforce::__private::Picklist>::as_str(self)
+        <Self as ::sforce::__private::v1::Picklist>::as_str(self)
     }
 }
 #[automatically_derived]
 impl ::core::fmt::Display for CallType {
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-        f.write_str(<Self as ::sforce::__private::Picklist>::as_str(self))
+        f.write_str(<Self as ::sforce::__private::v1::Picklist>::as_str(self))
     }
 }
 #[automatically_derived]
-impl ::sforce::__private::SoqlValue for CallType {
+impl ::sforce::__private::v1::SoqlValue for CallType {
     fn write_soql(
         &self,
         out: &mut ::std::string::String,
-    ) -> ::core::result::Result<(), ::sforce::__private::LiteralError> {
-        ::sforce::__private::write_soql_text(
+    ) -> ::core::result::Result<(), ::sforce::__private::v1::LiteralError> {
+        ::sforce::__private::v1::write_soql_text(
             out,
-            <Self as ::sforce::__private::Picklist>::as_str(self),
+            <Self as ::sforce::__private::v1::Picklist>::as_str(self),
         );
         ::core::result::Result::Ok(())
     }
 }
 #[automatically_derived]
-impl ::sforce::__private::serde::Serialize for CallType {
-    fn serialize<S: ::sforce::__private::serde::Serializer>(
+impl ::sforce::__private::v1::serde::Serialize for CallType {
+    fn serialize<S: ::sforce::__private::v1::serde::Serializer>(
         &self,
         serializer: S,
     ) -> ::core::result::Result<S::Ok, S::Error> {
-        ::sforce::__private::serialize_picklist(self, serializer)
+        ::sforce::__private::v1::serialize_picklist(self, serializer)
     }
 }
 #[automatically_derived]
-impl<'de> ::sforce::__private::serde::Deserialize<'de> for CallType {
-    fn deserialize<D: ::sforce::__private::serde::Deserializer<'de>>(
+impl<'de> ::sforce::__private::v1::serde::Deserialize<'de> for CallType {
+    fn deserialize<D: ::sforce::__private::v1::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::core::result::Result<Self, D::Error> {
-        ::sforce::__private::deserialize_picklist(deserializer)
+        ::sforce::__private::v1::deserialize_picklist(deserializer)
     }
 }
