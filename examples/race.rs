@@ -96,8 +96,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     println!(
         "(errors: writes whose call returned an error; lost writes: writes whose fields, where no \
-         later write overwrote them, are missing from the final record; API requests: upserts \
-         the server received)"
+         later write overwrote them, are missing from the final record; API requests: upsert \
+         requests the server received, single-record or collection)"
     );
 
     println!("\nTotals over both scenarios:");
@@ -204,11 +204,13 @@ impl Target {
         }
     }
 
-    /// Upserts the emulator has received so far (None against a real org).
+    /// Upsert requests the emulator has received so far, single-record
+    /// (`/sobjects/Task/uuid__c/<value>`) and collection (`/composite/sobjects/Task/uuid__c`)
+    /// alike (None against a real org).
     fn upserts_seen(&self) -> Option<usize> {
         self.emulator
             .as_ref()
-            .map(|emulator| emulator.request_count_matching("PATCH", "/sobjects/Task/uuid__c/"))
+            .map(|emulator| emulator.request_count_matching("PATCH", "/sobjects/Task/uuid__c"))
     }
 }
 
