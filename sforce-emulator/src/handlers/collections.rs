@@ -218,6 +218,21 @@ async fn commit_all(
     }
 }
 
+/// Checks each record of a request on its own: what passed is kept for the commit (its outcome
+/// filled in then), what failed already has its row's error.
+fn check_each<T>(
+    records: &[Value],
+    mut check: impl FnMut(&Value) -> Result<T, ApiError>,
+) -> (Vec<Option<T>>, Vec<Outcome>) {
+    records
+        .iter()
+        .map(|record| match check(record) {
+            Ok(ready) => (Some(ready), Ok(Map::new())),
+            Err(error) => (None, Err(error)),
+        })
+        .unzip()
+}
+
 fn id_result(id: &str) -> Map<String, Value> {
     let mut extra = Map::new();
     extra.insert("id".into(), Value::String(id.to_owned()));
@@ -232,36 +247,22 @@ pub(crate) async fn create(
 ) -> Result<Response, ApiError> {
     check_version(&params, &state, COLLECTIONS_SINCE)?;
     let batch = parse_batch(&raw)?;
-    let mut prepared = Vec::with_capacity(batch.records.len());
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.records.len());
-    for record in &batch.records {
-        let checked = (|| {
-            let mut record = as_object(record)?;
-            let describe = record_type(&state, &record)?;
-            if record.keys().any(|k| k.eq_ignore_ascii_case("id")) {
-                return Err(ApiError::other(
-                    StatusCode::BAD_REQUEST,
-                    "INVALID_FIELD_FOR_INSERT_UPDATE",
-                    "cannot specify Id in an insert call",
-                    &["Id"],
-                ));
-            }
-            record.remove("attributes");
-            let changes = record_changes(&state, &describe, &record)?;
-            check_writable(&describe, &changes, Operation::Create)?;
-            Ok((describe, changes))
-        })();
-        match checked {
-            Ok(ready) => {
-                prepared.push(Some(ready));
-                outcomes.push(Ok(Map::new()));
-            }
-            Err(error) => {
-                prepared.push(None);
-                outcomes.push(Err(error));
-            }
+    let (prepared, mut outcomes) = check_each(&batch.records, |record| {
+        let mut record = as_object(record)?;
+        let describe = record_type(&state, &record)?;
+        if record.keys().any(|k| k.eq_ignore_ascii_case("id")) {
+            return Err(ApiError::other(
+                StatusCode::BAD_REQUEST,
+                "INVALID_FIELD_FOR_INSERT_UPDATE",
+                "cannot specify Id in an insert call",
+                &["Id"],
+            ));
         }
-    }
+        record.remove("attributes");
+        let changes = record_changes(&state, &describe, &record)?;
+        check_writable(&describe, &changes, Operation::Create)?;
+        Ok((describe, changes))
+    });
     commit_all(&state, batch.all_or_none, &mut outcomes, |i| {
         let (describe, changes) = prepared[i].as_ref().expect("prepared when Ok");
         insert_new(&state, describe, changes).map(|id| id_result(&id))
@@ -278,42 +279,28 @@ pub(crate) async fn update(
 ) -> Result<Response, ApiError> {
     check_version(&params, &state, COLLECTIONS_SINCE)?;
     let batch = parse_batch(&raw)?;
-    let mut prepared = Vec::with_capacity(batch.records.len());
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.records.len());
-    for record in &batch.records {
-        let checked = (|| {
-            let mut record = as_object(record)?;
-            let describe = record_type(&state, &record)?;
-            record.remove("attributes");
-            let id_key = record
-                .keys()
-                .find(|k| k.eq_ignore_ascii_case("id"))
-                .cloned();
-            let id_value = id_key.and_then(|k| record.remove(&k));
-            let id_text = id_value.as_ref().and_then(Value::as_str).ok_or_else(|| {
-                ApiError::other(
-                    StatusCode::BAD_REQUEST,
-                    "MISSING_ARGUMENT",
-                    "Id not specified in an update call",
-                    &[],
-                )
-            })?;
-            let id = resolve_id(&describe, id_text)?;
-            let changes = record_changes(&state, &describe, &record)?;
-            check_writable(&describe, &changes, Operation::Update)?;
-            Ok((describe, id, changes))
-        })();
-        match checked {
-            Ok(ready) => {
-                prepared.push(Some(ready));
-                outcomes.push(Ok(Map::new()));
-            }
-            Err(error) => {
-                prepared.push(None);
-                outcomes.push(Err(error));
-            }
-        }
-    }
+    let (prepared, mut outcomes) = check_each(&batch.records, |record| {
+        let mut record = as_object(record)?;
+        let describe = record_type(&state, &record)?;
+        record.remove("attributes");
+        let id_key = record
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case("id"))
+            .cloned();
+        let id_value = id_key.and_then(|k| record.remove(&k));
+        let id_text = id_value.as_ref().and_then(Value::as_str).ok_or_else(|| {
+            ApiError::other(
+                StatusCode::BAD_REQUEST,
+                "MISSING_ARGUMENT",
+                "Id not specified in an update call",
+                &[],
+            )
+        })?;
+        let id = resolve_id(&describe, id_text)?;
+        let changes = record_changes(&state, &describe, &record)?;
+        check_writable(&describe, &changes, Operation::Update)?;
+        Ok((describe, id, changes))
+    });
     // The same Id twice fails those rows (Salesforce's exact code here is unconfirmed; this is
     // the SOAP API's answer).
     let ids: Vec<Option<&str>> = prepared
@@ -373,48 +360,34 @@ pub(crate) async fn upsert(
     let batch = parse_batch(&raw)?;
 
     // Validate every record and find its key.
-    let mut keyed: Vec<Option<(Value, Record)>> = Vec::with_capacity(batch.records.len());
-    let mut outcomes: Vec<Outcome> = Vec::with_capacity(batch.records.len());
-    for record in &batch.records {
-        let checked = (|| {
-            let mut record = as_object(record)?;
-            let declared = record_type(&state, &record)?;
-            if !declared.name.eq_ignore_ascii_case(&describe.name) {
-                return Err(invalid_type(&format!(
-                    "Record type {} does not match the URL's sObject {}",
-                    declared.name, describe.name
-                )));
-            }
-            record.remove("attributes");
-            let key_name = record
-                .keys()
-                .find(|k| k.eq_ignore_ascii_case(&field.name))
-                .cloned();
-            let key_value = key_name
-                .and_then(|k| record.get(&k).cloned())
-                .filter(|v| !v.is_null())
-                .ok_or_else(|| {
-                    ApiError::other(
-                        StatusCode::BAD_REQUEST,
-                        "MISSING_ARGUMENT",
-                        format!("{} not specified", field.name),
-                        &[],
-                    )
-                })?;
-            let changes = record_changes(&state, &describe, &record)?;
-            Ok((key_value, changes))
-        })();
-        match checked {
-            Ok(ready) => {
-                keyed.push(Some(ready));
-                outcomes.push(Ok(Map::new()));
-            }
-            Err(error) => {
-                keyed.push(None);
-                outcomes.push(Err(error));
-            }
+    let (keyed, mut outcomes) = check_each(&batch.records, |record| {
+        let mut record = as_object(record)?;
+        let declared = record_type(&state, &record)?;
+        if !declared.name.eq_ignore_ascii_case(&describe.name) {
+            return Err(invalid_type(&format!(
+                "Record type {} does not match the URL's sObject {}",
+                declared.name, describe.name
+            )));
         }
-    }
+        record.remove("attributes");
+        let key_name = record
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(&field.name))
+            .cloned();
+        let key_value = key_name
+            .and_then(|k| record.get(&k).cloned())
+            .filter(|v| !v.is_null())
+            .ok_or_else(|| {
+                ApiError::other(
+                    StatusCode::BAD_REQUEST,
+                    "MISSING_ARGUMENT",
+                    format!("{} not specified", field.name),
+                    &[],
+                )
+            })?;
+        let changes = record_changes(&state, &describe, &record)?;
+        Ok((key_value, changes))
+    });
 
     // The same key twice in one request fails those rows, never the others.
     let normalized: Vec<Option<String>> = keyed
