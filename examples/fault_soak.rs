@@ -6,12 +6,15 @@
 //!   writes go to 10 hot keys. The emulator answers after a random 0–20 ms and injects, per
 //!   request, 10% 503 / `UNABLE_TO_LOCK_ROW` (half each), 5% dropped connections, 2% failures
 //!   after processing (applied, connection dropped before the answer) and 1% answers slower
-//!   than the client's 250 ms request timeout (after processing, see `faults`). Reported: writes, errors delivered (retries ran out; by type), lost
-//!   writes (a write that succeeded but whose value for a field was overwritten by an OLDER
+//!   than the client's 250 ms request timeout (after processing, see `faults`). The default
+//!   client batches writes to distinct keys into collection requests, so few requests carry
+//!   them. Reported: writes, errors delivered (retries ran out; by type), lost writes (a write that succeeded but whose value for a field was overwritten by an OLDER
 //!   write), keys whose final fields differ from the last successful write per field,
 //!   requests, retries by reason, most requests in flight per key (emulator) and overall
 //!   (client; the emulator's count also includes handlers still running after the client's
 //!   timeout gave up on them), and the key map at the end.
+//! - `faults-single`: the same with batching off: one request per key's merged writes, so
+//!   tens of thousands of requests meet the injected faults and the retry budget.
 //! - `flood`: F upserts (default 200,000) over FK keys (default 50,000), all submitted at once
 //!   to one client with the default limit on requests in flight.
 //! - `bounded`: the same load, the caller keeping at most 256 writes in flight itself.
@@ -27,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
 use serde_json::{Map, Value, json};
-use sforce::client::{Client, RetryReason, UpsertKey};
+use sforce::client::{BatchPolicy, Client, RetryReason, UpsertKey, WritePolicy};
 use sforce::emulator::{Emulator, Failure};
 use sforce::error::Error;
 
@@ -65,7 +68,7 @@ fn parse_sizes() -> (Vec<String>, Sizes) {
             "--flood" => sizes.flood = number("--flood"),
             "--flood-keys" => sizes.flood_keys = number("--flood-keys"),
             "--bound" => sizes.bound = number("--bound"),
-            "faults" | "flood" | "bounded" => scenarios.push(arg),
+            "faults" | "faults-single" | "flood" | "bounded" => scenarios.push(arg),
             other => panic!("unknown argument {other:?}"),
         }
     }
@@ -87,10 +90,10 @@ fn main() {
     let exe = std::env::current_exe().expect("current exe");
     let passthrough: Vec<String> = std::env::args()
         .skip(1)
-        .filter(|a| !matches!(a.as_str(), "faults" | "flood" | "bounded"))
+        .filter(|a| !matches!(a.as_str(), "faults" | "faults-single" | "flood" | "bounded"))
         .collect();
     let mut lines = Vec::new();
-    for scenario in ["faults", "flood", "bounded"] {
+    for scenario in ["faults", "faults-single", "flood", "bounded"] {
         if !scenarios.is_empty() && !scenarios.iter().any(|s| s == scenario) {
             continue;
         }
@@ -119,7 +122,8 @@ fn main() {
 
 async fn run(scenario: &str, sizes: Sizes) -> Value {
     match scenario {
-        "faults" => faults(sizes).await,
+        "faults" => faults(sizes, BatchPolicy::default()).await,
+        "faults-single" => faults(sizes, BatchPolicy::disabled()).await,
         "flood" => flood(sizes, None).await,
         "bounded" => flood(sizes, Some(sizes.bound)).await,
         _ => unreachable!(),
@@ -194,7 +198,7 @@ async fn jittery_emulator() -> Emulator {
     emu
 }
 
-async fn faults(sizes: Sizes) -> Value {
+async fn faults(sizes: Sizes, batching: BatchPolicy) -> Value {
     let emu = jittery_emulator().await;
     for failure in [
         Failure::server_unavailable().randomly(0.05),
@@ -217,6 +221,7 @@ async fn faults(sizes: Sizes) -> Value {
         .instance_url(emu.url())
         .access_token(emu.token())
         .timeout(TIMEOUT)
+        .write_policy(WritePolicy::default().batching(batching.clone()))
         .build()
         .expect("client");
     let planned = plan(sizes.writes, sizes.keys, 10);
@@ -274,7 +279,7 @@ async fn faults(sizes: Sizes) -> Value {
         .map(|r| (r.as_str().to_owned(), json!(stats.retries_for(r))))
         .collect();
     json!({
-        "scenario": "faults",
+        "scenario": if batching.is_enabled() { "faults" } else { "faults-single" },
         "writes": sizes.writes,
         "keys": sizes.keys,
         "errors": errors.values().sum::<usize>(),
@@ -358,7 +363,7 @@ async fn flood(sizes: Sizes, bound: Option<usize>) -> Value {
 fn print_table(lines: &[Value]) {
     let get = |v: &Value, k: &str| v.get(k).map(|x| x.to_string()).unwrap_or_default();
     println!(
-        "{:<8} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8} {:>9}",
+        "{:<13} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8} {:>9}",
         "scenario",
         "writes",
         "errors",
@@ -374,7 +379,7 @@ fn print_table(lines: &[Value]) {
     );
     for v in lines {
         println!(
-            "{:<8} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8.2} {:>9.1}",
+            "{:<13} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8.2} {:>9.1}",
             v["scenario"].as_str().unwrap_or(""),
             get(v, "writes"),
             get(v, "errors"),

@@ -273,3 +273,50 @@ async fn the_limit_bounds_requests_in_flight_and_a_flood_merges_instead_of_faili
     assert_eq!(client.write_stats().writes_submitted, 600);
     assert_eq!(stats.in_flight, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_retry_keeps_its_place_ahead_of_newer_requests() {
+    let emu = emulator().await;
+    // One request at a time; a 150–300 ms backoff, so a newer request has every chance to be
+    // sent during it if the retry gave its permit back.
+    let policy = RetryPolicy::new()
+        .initial_backoff(Duration::from_millis(300))
+        .max_backoff(Duration::from_millis(300));
+    let client = client_builder(&emu)
+        .max_in_flight(1)
+        .retry_policy(policy)
+        .build()
+        .unwrap();
+    emu.fail_next(Failure::server_unavailable().for_path_containing("/sobjects/Task/describe"));
+    let first = tokio::spawn({
+        let client = client.clone();
+        async move { client.describe("Task").await }
+    });
+    // The first attempt has been answered (503): the retry is backing off.
+    while emu.request_count_matching("GET", "/sobjects/Task/describe") == 0 {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    let newer = client.describe("Account").await.expect("the newer request");
+    let first = first.await.unwrap().expect("retried after the 503");
+    assert_eq!(newer.name, "Account");
+    assert_eq!(first.name, "Task");
+    let order: Vec<(String, u16)> = emu
+        .request_log()
+        .into_iter()
+        .filter(|r| r.path.contains("/describe"))
+        .map(|r| (r.path.rsplit('/').nth(1).unwrap().to_owned(), r.status))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            ("Task".into(), 503),
+            ("Task".into(), 200),
+            ("Account".into(), 200)
+        ],
+        "the retry was queued behind the newer request"
+    );
+    assert_eq!(
+        client.request_stats().retries_for(RetryReason::Unavailable),
+        1
+    );
+}

@@ -268,6 +268,11 @@ impl ApiError {
 /// Errors of sObject Collections and `POST /composite` (`handlers::collections`,
 /// `handlers::composite`).
 impl ApiError {
+    /// 400 with this code and message, no fields.
+    pub(crate) fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
     /// Any error with the given status, code, message and fields.
     pub(crate) fn other(
         status: StatusCode,

@@ -70,11 +70,9 @@ fn parse_batch(raw: &[u8]) -> Result<Batch, ApiError> {
     let records = match value.get("records") {
         Some(Value::Array(records)) => records.clone(),
         _ => {
-            return Err(ApiError::other(
-                StatusCode::BAD_REQUEST,
+            return Err(ApiError::bad_request(
                 "INVALID_FIELD",
                 "The 'records' field is required and must be an array",
-                &[],
             ));
         }
     };
@@ -87,11 +85,9 @@ fn parse_batch(raw: &[u8]) -> Result<Batch, ApiError> {
 
 fn check_count(count: usize, max: usize) -> Result<(), ApiError> {
     if count > max {
-        return Err(ApiError::other(
-            StatusCode::BAD_REQUEST,
+        return Err(ApiError::bad_request(
             "EXCEEDED_ID_LIMIT",
             format!("record limit reached. cannot submit more than {max} records into this call"),
-            &[],
         ));
     }
     Ok(())
@@ -124,7 +120,19 @@ fn record_type(
 }
 
 fn invalid_type(message: &str) -> ApiError {
-    ApiError::other(StatusCode::BAD_REQUEST, "INVALID_TYPE", message, &[])
+    ApiError::bad_request("INVALID_TYPE", message)
+}
+
+/// A record of a collection: its describe (from `attributes.type`) and its fields without
+/// `attributes`.
+fn typed_record(
+    state: &State,
+    record: &Value,
+) -> Result<(Arc<SObjectDescribe>, Map<String, Value>), ApiError> {
+    let mut record = as_object(record)?;
+    let describe = record_type(state, &record)?;
+    record.remove("attributes");
+    Ok((describe, record))
 }
 
 fn as_object(record: &Value) -> Result<Map<String, Value>, ApiError> {
@@ -147,11 +155,9 @@ fn record_changes(
 }
 
 fn rolled_back() -> ApiError {
-    ApiError::other(
-        StatusCode::BAD_REQUEST,
+    ApiError::bad_request(
         "ALL_OR_NONE_OPERATION_ROLLED_BACK",
         "Record rolled back because not all records were valid and the request was using AllOrNone header",
-        &[],
     )
 }
 
@@ -248,8 +254,7 @@ pub(crate) async fn create(
     check_version(&params, &state, COLLECTIONS_SINCE)?;
     let batch = parse_batch(&raw)?;
     let (prepared, mut outcomes) = check_each(&batch.records, |record| {
-        let mut record = as_object(record)?;
-        let describe = record_type(&state, &record)?;
+        let (describe, record) = typed_record(&state, record)?;
         if record.keys().any(|k| k.eq_ignore_ascii_case("id")) {
             return Err(ApiError::other(
                 StatusCode::BAD_REQUEST,
@@ -258,7 +263,6 @@ pub(crate) async fn create(
                 &["Id"],
             ));
         }
-        record.remove("attributes");
         let changes = record_changes(&state, &describe, &record)?;
         check_writable(&describe, &changes, Operation::Create)?;
         Ok((describe, changes))
@@ -280,21 +284,14 @@ pub(crate) async fn update(
     check_version(&params, &state, COLLECTIONS_SINCE)?;
     let batch = parse_batch(&raw)?;
     let (prepared, mut outcomes) = check_each(&batch.records, |record| {
-        let mut record = as_object(record)?;
-        let describe = record_type(&state, &record)?;
-        record.remove("attributes");
+        let (describe, mut record) = typed_record(&state, record)?;
         let id_key = record
             .keys()
             .find(|k| k.eq_ignore_ascii_case("id"))
             .cloned();
         let id_value = id_key.and_then(|k| record.remove(&k));
         let id_text = id_value.as_ref().and_then(Value::as_str).ok_or_else(|| {
-            ApiError::other(
-                StatusCode::BAD_REQUEST,
-                "MISSING_ARGUMENT",
-                "Id not specified in an update call",
-                &[],
-            )
+            ApiError::bad_request("MISSING_ARGUMENT", "Id not specified in an update call")
         })?;
         let id = resolve_id(&describe, id_text)?;
         let changes = record_changes(&state, &describe, &record)?;
@@ -309,11 +306,9 @@ pub(crate) async fn update(
         .collect();
     for (i, repeated) in repeated_keys(&ids).into_iter().enumerate() {
         if repeated {
-            outcomes[i] = Err(ApiError::other(
-                StatusCode::BAD_REQUEST,
+            outcomes[i] = Err(ApiError::bad_request(
                 "INVALID_ID_FIELD",
                 "Duplicate Id specified",
-                &[],
             ));
         }
     }
@@ -329,12 +324,7 @@ pub(crate) async fn update(
 }
 
 fn entity_is_deleted() -> ApiError {
-    ApiError::other(
-        StatusCode::BAD_REQUEST,
-        "ENTITY_IS_DELETED",
-        "entity is deleted",
-        &[],
-    )
+    ApiError::bad_request("ENTITY_IS_DELETED", "entity is deleted")
 }
 
 /// For each key, whether it appears more than once (`None` never counts).
@@ -361,15 +351,13 @@ pub(crate) async fn upsert(
 
     // Validate every record and find its key.
     let (keyed, mut outcomes) = check_each(&batch.records, |record| {
-        let mut record = as_object(record)?;
-        let declared = record_type(&state, &record)?;
+        let (declared, record) = typed_record(&state, record)?;
         if !declared.name.eq_ignore_ascii_case(&describe.name) {
             return Err(invalid_type(&format!(
                 "Record type {} does not match the URL's sObject {}",
                 declared.name, describe.name
             )));
         }
-        record.remove("attributes");
         let key_name = record
             .keys()
             .find(|k| k.eq_ignore_ascii_case(&field.name))
@@ -378,12 +366,7 @@ pub(crate) async fn upsert(
             .and_then(|k| record.get(&k).cloned())
             .filter(|v| !v.is_null())
             .ok_or_else(|| {
-                ApiError::other(
-                    StatusCode::BAD_REQUEST,
-                    "MISSING_ARGUMENT",
-                    format!("{} not specified", field.name),
-                    &[],
-                )
+                ApiError::bad_request("MISSING_ARGUMENT", format!("{} not specified", field.name))
             })?;
         let changes = record_changes(&state, &describe, &record)?;
         Ok((key_value, changes))
@@ -486,14 +469,7 @@ pub(crate) async fn delete(
     for text in &ids {
         let target = parse_id(text)
             .and_then(|id| state.schema.by_id_prefix(&id).map(|d| (d.clone(), id)))
-            .ok_or_else(|| {
-                ApiError::other(
-                    StatusCode::BAD_REQUEST,
-                    "MALFORMED_ID",
-                    format!("malformed id {text}"),
-                    &[],
-                )
-            });
+            .ok_or_else(|| ApiError::bad_request("MALFORMED_ID", format!("malformed id {text}")));
         match target {
             Ok(target) => {
                 targets.push(Some(target));
@@ -577,11 +553,9 @@ fn retrieve(
     let version = check_version(params, state, COLLECTIONS_SINCE)?;
     let (_, describe) = params.object(state)?;
     if ids.is_empty() || fields.is_empty() {
-        return Err(ApiError::other(
-            StatusCode::BAD_REQUEST,
+        return Err(ApiError::bad_request(
             "MISSING_ARGUMENT",
             "Both ids and fields are required",
-            &[],
         ));
     }
     check_count(ids.len(), MAX_RETRIEVE)?;

@@ -93,11 +93,9 @@ pub(crate) async fn composite(
     let body: CompositeBody = serde_json::from_slice(&raw)
         .map_err(|e| ApiError::json_parser(format!("Unexpected character ({e})")))?;
     if body.requests.len() > MAX_SUBREQUESTS {
-        return Err(ApiError::other(
-            StatusCode::BAD_REQUEST,
+        return Err(ApiError::bad_request(
             "INVALID_BATCH_REQUEST",
             format!("Limit of {MAX_SUBREQUESTS} subrequests exceeded"),
-            &[],
         ));
     }
     let authorization = headers.get(AUTHORIZATION).cloned();

@@ -1,9 +1,11 @@
 //! The client-wide limit on requests in flight: a FIFO-fair semaphore plus gauges.
 //!
 //! `tokio::sync::Semaphore` hands out permits in the order they were requested, so a request
-//! that has waited longest is sent first and none starves under a flood. The permit is held
-//! for one attempt only (not across a retry's backoff), and the HTTP connection pool is sized
-//! to the same limit, so the limit also bounds open connections.
+//! that has waited longest is sent first and none starves under a flood. A request holds its
+//! permit until it is done, retries and their backoff included: a retry queued again behind a
+//! flood would wait far past its backoff, and the delayed retries would arrive together and
+//! drain the retry budget. The HTTP connection pool is sized to the same limit, so the limit
+//! also bounds open connections.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
