@@ -29,7 +29,7 @@ publish = false
 
 [dependencies]
 serde = { version = "1", features = ["derive"] }
-sforce = { path = "$repo", default-features = false }
+sforce = { path = "$repo", default-features = false, features = ["derive"] }
 
 [workspace]
 TOML
