@@ -23,7 +23,8 @@
 //! emulator received, wall seconds, and ratios to `sforce`. Prints a table, then one JSON line
 //! per scenario and mode, then the targets checked on those numbers.
 //!
-//! Run: `cargo run --release --example race_bench [seed|burst|burst-0ms|loop-0ms ...]`.
+//! Run: `cargo run --release --example race_bench [seed|burst|burst-0ms|loop-0ms ...]`; one mode
+//! of a scenario as `burst:batched`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -419,14 +420,21 @@ async fn main() {
             vec![(Mode::Naive, None), (Mode::Sforce, None)],
         ),
     ];
-    // Optional arguments select scenarios by name (default: all).
+    // Optional arguments select scenarios by name, or one mode of one as `scenario:mode`
+    // (default: all).
     let only: Vec<String> = std::env::args().skip(1).collect();
+    let wanted = |scenario: &str, mode: Mode| {
+        only.is_empty()
+            || only
+                .iter()
+                .any(|s| s == scenario || *s == format!("{scenario}:{}", mode.name()))
+    };
     let mut results = Vec::new();
     for (load, modes) in &plan {
-        if !only.is_empty() && !only.iter().any(|s| s == load.scenario) {
-            continue;
-        }
         for (mode, cap) in modes {
+            if !wanted(load.scenario, *mode) {
+                continue;
+            }
             eprintln!("running {} / {} ...", load.scenario, mode.name());
             results.push(measure(load, *mode, *cap).await);
         }
@@ -450,10 +458,9 @@ async fn main() {
     for m in &results {
         let base = results
             .iter()
-            .find(|r| r.scenario == m.scenario && r.mode == Mode::Sforce)
-            .expect("sforce row");
-        let req_ratio = ratio(m.requests as f64, base.requests as f64);
-        let wall_ratio = ratio(m.wall, base.wall);
+            .find(|r| r.scenario == m.scenario && r.mode == Mode::Sforce);
+        let req_ratio = base.and_then(|b| ratio(m.requests as f64, b.requests as f64));
+        let wall_ratio = base.and_then(|b| ratio(m.wall, b.wall));
         let throughput = m.writes as f64 / m.wall;
         println!(
             "{:<10} {:<7} {:>6} {:>5} {:>6} {:>5} {:>8} {:>8.3} {:>10} {:>11} {:>10.0}  {}",
@@ -475,7 +482,7 @@ async fn main() {
             "errors": m.errors, "lost_writes": m.lost, "requests": m.requests,
             "wall_seconds": (m.wall * 1000.0).round() / 1000.0,
             "requests_vs_sforce": req_ratio, "wall_vs_sforce": wall_ratio,
-            "errors_vs_sforce": ratio(m.errors as f64, base.errors as f64),
+            "errors_vs_sforce": base.and_then(|b| ratio(m.errors as f64, b.errors as f64)),
             "writes_per_second": throughput.round(), "note": m.note,
         }));
     }
