@@ -111,6 +111,7 @@
 mod api_error;
 mod bulk;
 mod coerce;
+mod competing;
 mod config;
 mod emulator;
 mod failure;

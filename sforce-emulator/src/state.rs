@@ -26,6 +26,8 @@ pub(crate) struct State {
     /// Requests of any kind being handled at once.
     pub(crate) concurrency: Concurrency,
     pub(crate) failures: Failures,
+    /// Inserts armed to race the next upsert of their key (`crate::competing`).
+    pub(crate) competing: crate::competing::Competing,
     /// Open SOQL query cursors (`nextRecordsUrl`).
     pub(crate) cursors: crate::soql::cursor::Cursors,
     /// Next values of auto-number fields.
@@ -65,6 +67,7 @@ impl State {
             in_flight: InFlight::default(),
             concurrency: Concurrency::default(),
             failures: Failures::default(),
+            competing: Default::default(),
             cursors: Default::default(),
             auto_numbers: Default::default(),
             bulk: Default::default(),
