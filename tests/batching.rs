@@ -157,7 +157,11 @@ async fn a_record_racing_another_process_is_retried_alone() {
     assert_eq!(requests_carrying(&emu, "Free2"), 1);
     // The retry is the pipeline's kind: counted by reason, paid from the budget.
     let requests = client.request_stats();
-    assert_eq!(requests.retries_for(RetryReason::DuplicateKey), 1, "{requests:?}");
+    assert_eq!(
+        requests.retries_for(RetryReason::DuplicateKey),
+        1,
+        "{requests:?}"
+    );
     assert_eq!(client.write_stats().duplicate_retries, 1);
     assert_no_request_holds_a_key_twice(&emu);
     wait_idle(&client).await;
@@ -178,7 +182,11 @@ async fn a_racing_record_is_not_retried_past_the_budget_or_the_policy() {
         let outcomes = race_contested(&emu, &client).await;
         // Only the raced record surfaces DUPLICATE_VALUE; the others were written once.
         let error = outcomes[1].as_ref().unwrap_err();
-        assert_eq!(error.api_code(), Some(&ErrorCode::DuplicateValue), "{error}");
+        assert_eq!(
+            error.api_code(),
+            Some(&ErrorCode::DuplicateValue),
+            "{error}"
+        );
         for (i, name) in [(0, "Free1"), (2, "Free2")] {
             assert!(outcomes[i].as_ref().unwrap().created());
             assert_eq!(stored_task(&emu, name)["Subject"], format!("ours {name}"));

@@ -67,6 +67,7 @@ impl Emulator {
             config.api_limit,
         );
         state.max_body_bytes = config.max_body_bytes;
+        state.max_logged_body = config.max_logged_body;
         state.log = crate::observe::RequestLog::with_capacity(config.request_log_capacity);
         let state = Arc::new(state);
         state.tokens.add(config.token.clone(), None);

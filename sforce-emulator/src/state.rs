@@ -44,6 +44,8 @@ pub(crate) struct State {
     commit_latency_nanos: AtomicU64,
     /// Largest request body accepted (checked after the token).
     pub(crate) max_body_bytes: usize,
+    /// Longest body text kept per logged request.
+    pub(crate) max_logged_body: usize,
     /// Each request first waits a random time up to this (0: none).
     pub(crate) latency_jitter_nanos: AtomicU64,
 }
@@ -77,6 +79,7 @@ impl State {
             api_usage: AtomicU64::new(0),
             commit_latency_nanos: AtomicU64::new(0),
             max_body_bytes: crate::intake::DEFAULT_MAX_BODY_BYTES,
+            max_logged_body: crate::intake::DEFAULT_MAX_LOGGED_BODY,
             latency_jitter_nanos: AtomicU64::new(0),
         };
         state.set_commit_latency(commit_latency);

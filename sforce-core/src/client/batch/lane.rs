@@ -107,7 +107,10 @@ impl Batcher {
             if !batch.is_empty() {
                 self.send(batch).await;
             }
-            self.reform(&lane_key);
+            if !self.reform(&lane_key) {
+                guard.finished = true;
+                return;
+            }
             guard.forming = true;
         }
     }
@@ -197,11 +200,23 @@ impl Batcher {
         kept
     }
 
-    /// A flusher that sent its batch forms the next one.
-    fn reform(&self, lane_key: &LaneKey) {
-        if let Some(lane) = self.lock().get_mut(lane_key) {
-            lane.forming += 1;
+    /// A flusher that sent its batch forms the next one, unless another flusher is forming
+    /// one, or other batches of the lane are still in flight and no full batch waits: then
+    /// it leaves, and what is ready goes with the last of those to return (group commit:
+    /// one partial batch per round trip, not one per returning request). Returns whether
+    /// it forms.
+    fn reform(&self, lane_key: &LaneKey) -> bool {
+        let mut lanes = self.lock();
+        let Some(lane) = lanes.get_mut(lane_key) else {
+            return false;
+        };
+        let others_sending = lane.flushers - lane.forming - 1;
+        if lane.forming > 0 || (others_sending > 0 && lane.waiting() < self.policy.max_records) {
+            lane.flushers -= 1;
+            return false;
         }
+        lane.forming += 1;
+        true
     }
 }
 

@@ -7,6 +7,20 @@ use crate::client::collections::{DEFAULT_MAX_REQUEST_BYTES, MAX_COLLECTION_RECOR
 /// How [`Client::upsert`](crate::client::Client::upsert) groups ready writes into collection upserts; set with
 /// [`WritePolicy::batching`](crate::client::WritePolicy::batching).
 ///
+/// Writes to distinct records of one (sObject, external-ID field) that are ready together go
+/// out as one collection upsert of up to [`max_records`](BatchPolicy::max_records) records;
+/// writes made ready while that request is in flight go in the next one (group commit, no
+/// timer unless [`linger`](BatchPolicy::linger) is set).
+///
+/// A lone write (nothing else ready) is sent as the single-record upsert
+/// (`PATCH /sobjects/{S}/{field}/{value}`), not as a one-record collection. Both cost one API
+/// request (Salesforce counts a collection call as one request, whatever it holds); measured
+/// with `examples/lone_write.rs` (1,000 creates then 1,000 updates, each awaited, against the
+/// emulator with no commit latency, one process, a loaded 2-core machine), the single PATCH
+/// had the lower median latency (51-53 µs against 69 µs per write), sent half the bytes (77
+/// against 160 per write), and keeps the single-record answer (201 created / 204 updated) and
+/// the request pipeline's own race retry.
+///
 /// ```
 /// use std::time::Duration;
 /// use sforce_core::client::BatchPolicy;
