@@ -10,7 +10,10 @@ use serde_json::{Map, Value, json};
 use sforce::client::{BatchPolicy, RetryBudget, RetryPolicy, RetryReason, UpsertKey, WritePolicy};
 use sforce::error::ErrorCode;
 use sforce_emulator::Emulator;
-use support::{HANG, client, client_builder, obj, stored_task, wait_idle, windowed_emulator};
+use support::{
+    HANG, client, client_builder, emulator_with_latency, obj, stored_task, wait_idle,
+    windowed_emulator,
+};
 
 fn key(value: &str) -> UpsertKey {
     UpsertKey::new("Task", "uuid__c", value)
@@ -202,6 +205,48 @@ async fn a_racing_record_is_not_retried_past_the_budget_or_the_policy() {
         assert_eq!(client.write_stats().retries_exhausted, 1);
         wait_idle(&client).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_keep_merging_while_their_record_waits_for_its_batch() {
+    let emu = emulator_with_latency(std::time::Duration::from_millis(500)).await;
+    let client = client(&emu);
+    // A batch of the lane in flight: writes made ready now wait for the next one.
+    let busy = tokio::spawn(client.upsert(&key("Busy"), &json!({"Subject": "b"})));
+    while emu.max_in_flight_per_key() == 0 {
+        tokio::task::yield_now().await;
+    }
+    let mut futures = Vec::new();
+    for i in 1..=3 {
+        for k in ["X", "Y"] {
+            let body = json!({"Subject": format!("{k}{i}"), "Description": format!("d{i}")});
+            futures.push(tokio::spawn(client.upsert(&key(k), &body)));
+        }
+    }
+    busy.await.unwrap().unwrap();
+    for f in futures {
+        let outcome = tokio::time::timeout(HANG, f)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        // All three writes of each record rode in one record of one request.
+        assert_eq!(outcome.merged_writes(), 3);
+        assert!(outcome.created());
+    }
+    assert_eq!(requests_carrying(&emu, "X"), 1);
+    assert_eq!(requests_carrying(&emu, "Y"), 1);
+    // Together, in the one request after the busy one.
+    let batches = collection_keys(&emu);
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    let mut together = batches[0].clone();
+    together.sort();
+    assert_eq!(together, ["x", "y"]);
+    for k in ["X", "Y"] {
+        let stored = stored_task(&emu, k);
+        assert_eq!(stored["Subject"], format!("{k}3"));
+    }
+    wait_idle(&client).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
