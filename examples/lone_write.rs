@@ -64,7 +64,9 @@ async fn run(variant: Variant, rounds: usize, print: bool) {
             let body = json!({"Subject": format!("{pass} {i}")});
             let start = Instant::now();
             match variant {
-                Variant::Single => drop(client.upsert_raw(&key, &body).await.expect("upsert")),
+                Variant::Single => {
+                    client.upsert_raw(&key, &body).await.expect("upsert");
+                }
                 Variant::Collection => {
                     let results = client
                         .upsert_all(&[(key, body)], &CollectionOptions::default())
@@ -73,7 +75,7 @@ async fn run(variant: Variant, rounds: usize, print: bool) {
                     assert!(results[0].is_ok(), "{results:?}");
                 }
                 Variant::Batched | Variant::Unbatched => {
-                    drop(client.upsert(&key, &body).await.expect("upsert"))
+                    client.upsert(&key, &body).await.expect("upsert");
                 }
             }
             latencies.push(start.elapsed());
