@@ -68,7 +68,7 @@ pub(crate) fn insert_direct(
         .ok_or_else(|| EmulatorError::Config(format!("unknown sObject {sobject}")))?;
     let raw = serde_json::to_vec(&fields).expect("serializable");
     let changes = crate::validate::check_values(describe, &fields, &raw).map_err(rejected)?;
-    let prefix = describe.key_prefix.as_deref().unwrap_or("a00");
+    let prefix = describe.properties.key_prefix.as_deref().unwrap_or("a00");
     crate::validate::check_required(describe, &changes).map_err(rejected)?;
     let id = state.ids.next(prefix);
     let record = crate::fill::new_record(
