@@ -7,10 +7,13 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
-use sforce::client::{BatchPolicy, UpsertKey, WritePolicy};
+use sforce::client::{BatchPolicy, RetryBudget, RetryPolicy, RetryReason, UpsertKey, WritePolicy};
 use sforce::error::ErrorCode;
 use sforce_emulator::Emulator;
-use support::{HANG, client, client_builder, obj, stored_task, wait_idle, windowed_emulator};
+use support::{
+    HANG, client, client_builder, emulator_with_latency, obj, stored_task, wait_idle,
+    windowed_emulator,
+};
 
 fn key(value: &str) -> UpsertKey {
     UpsertKey::new("Task", "uuid__c", value)
@@ -90,38 +93,60 @@ async fn a_batch_mixing_created_updated_and_rejected_routes_each_outcome_to_its_
     wait_idle(&client).await;
 }
 
+/// How many logged upsert requests carried `value`: in a collection body or as a
+/// single-record PATCH.
+fn requests_carrying(emu: &Emulator, value: &str) -> usize {
+    let folded = value.to_lowercase();
+    let in_collections = collection_keys(emu)
+        .iter()
+        .filter(|keys| keys.contains(&folded))
+        .count();
+    let alone = emu
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "PATCH" && r.path.ends_with(&format!("/uuid__c/{value}")))
+        .count();
+    in_collections + alone
+}
+
+/// Arms another process's insert of "Contested" inside the commit window of the upsert that
+/// looks it up, then writes Free1, Contested and Free2 at once; returns their outcomes.
+async fn race_contested(
+    emu: &Emulator,
+    client: &sforce::Client,
+) -> Vec<sforce::error::Result<sforce::client::UpsertOutcome>> {
+    let theirs = obj(json!({"uuid__c": "Contested", "Subject": "theirs", "Status": "Completed"}));
+    emu.insert_during_commit_window("Task", "uuid__c", "Contested", theirs)
+        .unwrap();
+    let futures: Vec<_> = ["Free1", "Contested", "Free2"]
+        .iter()
+        .map(|k| tokio::spawn(client.upsert(&key(k), &json!({"Subject": format!("ours {k}")}))))
+        .collect();
+    let mut outcomes = Vec::new();
+    for f in futures {
+        outcomes.push(tokio::time::timeout(HANG, f).await.unwrap().unwrap());
+    }
+    outcomes
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_record_racing_another_process_is_retried_alone() {
     let emu = windowed_emulator().await;
-    let ours = client(&emu);
-    let other = client_builder(&emu)
-        .write_policy(WritePolicy::new().batching(BatchPolicy::disabled()))
-        .build()
-        .unwrap();
-    // Warm the lane so our next writes batch together.
-    ours.upsert(&key("warm"), &json!({"Subject": "w"}))
-        .await
-        .unwrap();
-    emu.clear_request_log();
+    let client = client(&emu);
+    let outcomes = race_contested(&emu, &client).await;
 
-    // The other process inserts "Contested" inside our batch's commit window.
-    let contested = tokio::spawn(other.upsert(&key("Contested"), &json!({"Status": "Completed"})));
-    let mine: Vec<_> = ["Free1", "Contested", "Free2"]
-        .iter()
-        .map(|k| tokio::spawn(ours.upsert(&key(k), &json!({"Subject": format!("ours {k}")}))))
-        .collect();
-    let mut outcomes = Vec::new();
-    for f in mine {
-        outcomes.push(
-            tokio::time::timeout(HANG, f)
-                .await
-                .unwrap()
-                .unwrap()
-                .unwrap(),
-        );
+    // Every caller got its true outcome: the free keys created at once, the contested one
+    // updated on its second request (it lost the insert race, then found the record).
+    for i in [0, 2] {
+        let free = outcomes[i].as_ref().unwrap();
+        assert!(free.created());
+        assert_eq!(free.attempts(), 1);
     }
-    contested.await.unwrap().unwrap();
+    let contested = outcomes[1].as_ref().unwrap();
+    assert!(!contested.created());
+    assert_eq!(contested.attempts(), 2);
     let record = stored_task(&emu, "Contested");
+    assert_eq!(contested.id().as_str(), record["Id"]);
     assert_eq!(record["Subject"], "ours Contested");
     assert_eq!(record["Status"], "Completed");
     assert_eq!(
@@ -129,32 +154,99 @@ async fn a_record_racing_another_process_is_retried_alone() {
             .len(),
         1
     );
-    let stats = ours.write_stats();
-    if outcomes[1].attempts() > 1 {
-        // It lost the race: only it was sent again; the others succeeded the first time.
-        assert!(stats.duplicate_retries >= 1, "{stats:?}");
-        assert_eq!(outcomes[0].attempts(), 1);
-        assert_eq!(outcomes[2].attempts(), 1);
-        // Each free key was sent exactly once: in a collection request, or alone as a
-        // single-record PATCH when it was ready on its own.
-        let in_collections = collection_keys(&emu)
-            .iter()
-            .flatten()
-            .filter(|k| k.as_str() == "free1" || k.as_str() == "free2")
-            .count();
-        let alone = emu
-            .request_log()
-            .iter()
-            .filter(|r| r.method == "PATCH")
-            .filter(|r| r.path.ends_with("/uuid__c/Free1") || r.path.ends_with("/uuid__c/Free2"))
-            .count();
-        assert_eq!(
-            in_collections + alone,
-            2,
-            "Free1 and Free2 are each sent once"
-        );
-    }
+    // Exactly that record was sent again; the others were not re-sent.
+    assert_eq!(requests_carrying(&emu, "Contested"), 2);
+    assert_eq!(requests_carrying(&emu, "Free1"), 1);
+    assert_eq!(requests_carrying(&emu, "Free2"), 1);
+    // The retry is the pipeline's kind: counted by reason, paid from the budget.
+    let requests = client.request_stats();
+    assert_eq!(
+        requests.retries_for(RetryReason::DuplicateKey),
+        1,
+        "{requests:?}"
+    );
+    assert_eq!(client.write_stats().duplicate_retries, 1);
     assert_no_request_holds_a_key_twice(&emu);
+    wait_idle(&client).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_racing_record_is_not_retried_past_the_budget_or_the_policy() {
+    for by_budget in [true, false] {
+        let emu = windowed_emulator().await;
+        let builder = client_builder(&emu);
+        let client = if by_budget {
+            builder.retry_budget(RetryBudget::new().capacity(0))
+        } else {
+            builder.retry_policy(RetryPolicy::new().max_attempts(1))
+        }
+        .build()
+        .unwrap();
+        let outcomes = race_contested(&emu, &client).await;
+        // Only the raced record surfaces DUPLICATE_VALUE; the others were written once.
+        let error = outcomes[1].as_ref().unwrap_err();
+        assert_eq!(
+            error.api_code(),
+            Some(&ErrorCode::DuplicateValue),
+            "{error}"
+        );
+        for (i, name) in [(0, "Free1"), (2, "Free2")] {
+            assert!(outcomes[i].as_ref().unwrap().created());
+            assert_eq!(stored_task(&emu, name)["Subject"], format!("ours {name}"));
+            assert_eq!(requests_carrying(&emu, name), 1);
+        }
+        assert_eq!(requests_carrying(&emu, "Contested"), 1, "not retried");
+        assert_eq!(stored_task(&emu, "Contested")["Subject"], "theirs");
+        let stats = client.request_stats();
+        assert_eq!(stats.retries_for(RetryReason::DuplicateKey), 0);
+        assert_eq!(stats.exhausted_for(RetryReason::DuplicateKey), 1);
+        assert_eq!(stats.budget_refusals, u64::from(by_budget), "{stats:?}");
+        assert_eq!(stats.retries_exhausted, u64::from(!by_budget), "{stats:?}");
+        assert_eq!(client.write_stats().retries_exhausted, 1);
+        wait_idle(&client).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_keep_merging_while_their_record_waits_for_its_batch() {
+    let emu = emulator_with_latency(std::time::Duration::from_millis(500)).await;
+    let client = client(&emu);
+    // A batch of the lane in flight: writes made ready now wait for the next one.
+    let busy = tokio::spawn(client.upsert(&key("Busy"), &json!({"Subject": "b"})));
+    while emu.max_in_flight_per_key() == 0 {
+        tokio::task::yield_now().await;
+    }
+    let mut futures = Vec::new();
+    for i in 1..=3 {
+        for k in ["X", "Y"] {
+            let body = json!({"Subject": format!("{k}{i}"), "Description": format!("d{i}")});
+            futures.push(tokio::spawn(client.upsert(&key(k), &body)));
+        }
+    }
+    busy.await.unwrap().unwrap();
+    for f in futures {
+        let outcome = tokio::time::timeout(HANG, f)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        // All three writes of each record rode in one record of one request.
+        assert_eq!(outcome.merged_writes(), 3);
+        assert!(outcome.created());
+    }
+    assert_eq!(requests_carrying(&emu, "X"), 1);
+    assert_eq!(requests_carrying(&emu, "Y"), 1);
+    // Together, in the one request after the busy one.
+    let batches = collection_keys(&emu);
+    assert_eq!(batches.len(), 1, "{batches:?}");
+    let mut together = batches[0].clone();
+    together.sort();
+    assert_eq!(together, ["x", "y"]);
+    for k in ["X", "Y"] {
+        let stored = stored_task(&emu, k);
+        assert_eq!(stored["Subject"], format!("{k}3"));
+    }
+    wait_idle(&client).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

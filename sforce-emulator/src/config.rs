@@ -88,6 +88,7 @@ pub struct EmulatorBuilder {
     pub(crate) bulk: crate::bulk::BulkConfig,
     pub(crate) max_body_bytes: usize,
     pub(crate) request_log_capacity: usize,
+    pub(crate) max_logged_body: usize,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -123,6 +124,7 @@ impl Default for EmulatorBuilder {
             bulk: crate::bulk::BulkConfig::default(),
             max_body_bytes: crate::intake::DEFAULT_MAX_BODY_BYTES,
             request_log_capacity: crate::observe::DEFAULT_REQUEST_LOG_CAPACITY,
+            max_logged_body: crate::intake::DEFAULT_MAX_LOGGED_BODY,
         }
     }
 }
@@ -148,6 +150,13 @@ impl EmulatorBuilder {
     /// dropped, [`Emulator::request_count`](crate::Emulator::request_count) still counts them.
     pub fn request_log_capacity(mut self, entries: usize) -> Self {
         self.request_log_capacity = entries;
+        self
+    }
+
+    /// Longest body text the request log keeps per request (default 16 KiB); longer bodies
+    /// are cut and say so. Raise it to inspect whole collection requests.
+    pub fn max_logged_body(mut self, bytes: usize) -> Self {
+        self.max_logged_body = bytes;
         self
     }
 

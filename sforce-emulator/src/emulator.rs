@@ -67,6 +67,7 @@ impl Emulator {
             config.api_limit,
         );
         state.max_body_bytes = config.max_body_bytes;
+        state.max_logged_body = config.max_logged_body;
         state.log = crate::observe::RequestLog::with_capacity(config.request_log_capacity);
         let state = Arc::new(state);
         state.tokens.add(config.token.clone(), None);
@@ -219,32 +220,34 @@ impl Emulator {
         sobject: &str,
         fields: Map<String, Value>,
     ) -> Result<String, EmulatorError> {
-        let rejected = |e: crate::api_error::ApiError| EmulatorError::Rejected {
-            code: e.code.to_owned(),
-            message: e.message,
-        };
+        crate::competing::insert_direct(&self.state, sobject, fields)
+    }
+
+    /// Arms a competing insert, to force the upsert race deterministically: the next upsert
+    /// (single-record or collection) that looks up `value` of `sobject`.`field` and finds no
+    /// record gets `fields` (which must hold the key) stored right after that lookup, inside
+    /// its commit window, as another process committing first would. That upsert's create
+    /// then fails with `DUPLICATE_VALUE` on `field`. Fires once.
+    pub fn insert_during_commit_window(
+        &self,
+        sobject: &str,
+        field: &str,
+        value: &str,
+        fields: Map<String, Value>,
+    ) -> Result<(), EmulatorError> {
         let describe = self
             .state
             .schema
             .get(sobject)
             .ok_or_else(|| EmulatorError::Config(format!("unknown sObject {sobject}")))?;
-        let raw = serde_json::to_vec(&fields).expect("serializable");
-        let changes = crate::validate::check_values(describe, &fields, &raw).map_err(rejected)?;
-        let prefix = describe.properties.key_prefix.as_deref().unwrap_or("a00");
-        crate::validate::check_required(describe, &changes).map_err(rejected)?;
-        let id = self.state.ids.next(prefix);
-        let record = crate::fill::new_record(
-            &self.state,
-            describe,
-            &id,
-            &changes,
-            time::OffsetDateTime::now_utc(),
-        );
+        let field = describe
+            .field(field)
+            .ok_or_else(|| EmulatorError::Config(format!("unknown field {sobject}.{field}")))?;
+        let key = normalize(field, &Value::String(value.to_owned())).unwrap_or_default();
         self.state
-            .store
-            .insert(describe, record)
-            .map_err(|c| rejected(crate::api_error::ApiError::duplicate_value(&c.field, &c.id)))?;
-        Ok(id)
+            .competing
+            .arm(&describe.name, &field.name, key, fields);
+        Ok(())
     }
 
     /// Every request answered so far (method, path, query, status, body), in order.

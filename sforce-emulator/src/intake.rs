@@ -20,8 +20,8 @@ use crate::state::Shared;
 /// Largest request body accepted by default (160 MiB).
 pub const DEFAULT_MAX_BODY_BYTES: usize = 160 * 1024 * 1024;
 
-/// Longest body text kept per logged request; longer ones are cut (and say so).
-pub(crate) const MAX_LOGGED_BODY: usize = 16 * 1024;
+/// Longest body text kept per logged request by default; longer ones are cut (and say so).
+pub(crate) const DEFAULT_MAX_LOGGED_BODY: usize = 16 * 1024;
 
 /// The logged text of a request's body, handed to the request log through the response.
 #[derive(Clone, Debug)]
@@ -43,7 +43,7 @@ pub(crate) async fn read_body(
     let logged = if secret {
         "[redacted]".to_owned()
     } else {
-        logged_text(&bytes)
+        logged_text(&bytes, state.max_logged_body)
     };
     let mut response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
@@ -52,11 +52,11 @@ pub(crate) async fn read_body(
     response
 }
 
-fn logged_text(bytes: &[u8]) -> String {
-    if bytes.len() <= MAX_LOGGED_BODY {
+fn logged_text(bytes: &[u8], max: usize) -> String {
+    if bytes.len() <= max {
         return String::from_utf8_lossy(bytes).into_owned();
     }
-    let mut text = String::from_utf8_lossy(&bytes[..MAX_LOGGED_BODY]).into_owned();
+    let mut text = String::from_utf8_lossy(&bytes[..max]).into_owned();
     text.push_str(&format!("… ({} bytes in all)", bytes.len()));
     text
 }

@@ -95,12 +95,15 @@
 //!
 //! - State: [`Emulator::records`], [`Emulator::record`], [`Emulator::find_by_external_id`],
 //!   [`Emulator::insert_record`] (seed data).
-//! - Traffic: [`Emulator::request_log`] ([`LoggedRequest`]: method, path, query, status, body),
+//! - Traffic: [`Emulator::request_log`] ([`LoggedRequest`]: method, path, query, status, body,
+//!   when received and answered; whole bodies up to [`EmulatorBuilder::max_logged_body`]),
 //!   [`Emulator::request_count`], [`Emulator::request_count_matching`],
 //!   [`Emulator::max_in_flight_per_key`] (most concurrent upserts ever seen for one key).
 //! - Failures: [`Emulator::fail_next`] with a [`Failure`]: a status and body (500, 503,
 //!   `UNABLE_TO_LOCK_ROW`, ...), a dropped connection, or a delay; before or after the request
 //!   takes effect; for the next N requests matching a method and path fragment.
+//! - Races: [`Emulator::insert_during_commit_window`] stores another process's record right
+//!   after an upsert looked its key up, so that upsert's create fails with `DUPLICATE_VALUE`.
 //! - Knobs: [`Emulator::set_commit_latency`], [`Emulator::accept_token`],
 //!   [`Emulator::revoke_token`].
 //!
@@ -111,6 +114,7 @@
 mod api_error;
 mod bulk;
 mod coerce;
+mod competing;
 mod config;
 mod emulator;
 mod failure;

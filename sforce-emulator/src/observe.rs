@@ -3,6 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::time::Instant;
 
 /// One request the emulator answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,10 @@ pub struct LoggedRequest {
     pub status: u16,
     /// The request body (lossy UTF-8); `[redacted]` for OAuth token requests.
     pub body: String,
+    /// When the emulator received the request (this process's clock).
+    pub received: Instant,
+    /// When it answered (or dropped) it.
+    pub answered: Instant,
 }
 
 /// Requests the log keeps by default; older ones are dropped first.

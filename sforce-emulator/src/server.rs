@@ -194,6 +194,8 @@ async fn handle(state: Shared, req: Request, next: Next) -> Option<Response> {
         query,
         status: 0,
         body: String::new(),
+        received: std::time::Instant::now(),
+        answered: std::time::Instant::now(),
     };
 
     let _handling = state.concurrency.enter();
@@ -219,6 +221,7 @@ async fn handle(state: Shared, req: Request, next: Next) -> Option<Response> {
     };
     let Some(mut response) = response else {
         tracing::debug!(%method, %path, "sforce-emulator: dropping connection (injected)");
+        log.answered = std::time::Instant::now();
         state.log.push(log);
         return None;
     };
@@ -229,6 +232,7 @@ async fn handle(state: Shared, req: Request, next: Next) -> Option<Response> {
         }
     }
     log.status = response.status().as_u16();
+    log.answered = std::time::Instant::now();
     tracing::debug!(%method, %path, status = log.status, "sforce-emulator request");
     state.log.push(log);
     Some(response)

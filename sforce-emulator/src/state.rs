@@ -26,6 +26,8 @@ pub(crate) struct State {
     /// Requests of any kind being handled at once.
     pub(crate) concurrency: Concurrency,
     pub(crate) failures: Failures,
+    /// Inserts armed to race the next upsert of their key (`crate::competing`).
+    pub(crate) competing: crate::competing::Competing,
     /// Open SOQL query cursors (`nextRecordsUrl`).
     pub(crate) cursors: crate::soql::cursor::Cursors,
     /// Next values of auto-number fields.
@@ -42,6 +44,8 @@ pub(crate) struct State {
     commit_latency_nanos: AtomicU64,
     /// Largest request body accepted (checked after the token).
     pub(crate) max_body_bytes: usize,
+    /// Longest body text kept per logged request.
+    pub(crate) max_logged_body: usize,
     /// Each request first waits a random time up to this (0: none).
     pub(crate) latency_jitter_nanos: AtomicU64,
 }
@@ -65,6 +69,7 @@ impl State {
             in_flight: InFlight::default(),
             concurrency: Concurrency::default(),
             failures: Failures::default(),
+            competing: Default::default(),
             cursors: Default::default(),
             auto_numbers: Default::default(),
             bulk: Default::default(),
@@ -74,6 +79,7 @@ impl State {
             api_usage: AtomicU64::new(0),
             commit_latency_nanos: AtomicU64::new(0),
             max_body_bytes: crate::intake::DEFAULT_MAX_BODY_BYTES,
+            max_logged_body: crate::intake::DEFAULT_MAX_LOGGED_BODY,
             latency_jitter_nanos: AtomicU64::new(0),
         };
         state.set_commit_latency(commit_latency);

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use super::batch::{BatchPolicy, Batcher};
+use super::batch::{BatchPolicy, Batcher, Seat};
 use super::collections::COLLECTION_UPSERT_SINCE;
 use super::path::{check_name, encode_segment};
 use super::pipeline::{Limiter, Permit, Resend, RetryReason};
@@ -222,6 +222,12 @@ impl Merge for UpsertWrite {
     }
 }
 
+/// An upsert's leave to send (see [`UpsertOperation::admit`]).
+enum Leave {
+    Seat(Seat),
+    Permit(Permit),
+}
+
 /// One upsert request through the pipeline, with a `DUPLICATE_VALUE` on its own key retried.
 struct UpsertOperation {
     /// For the path in errors the executor itself produces.
@@ -238,29 +244,33 @@ impl Operation for UpsertOperation {
     type Write = UpsertWrite;
     type Output = UpsertOutcome;
     type Error = Error;
-    type Admission = Option<Permit>;
+    type Admission = Leave;
 
-    /// A permit of the client's limit on requests in flight, taken before the executor
-    /// drains the key's waiting writes, so writes keep merging while the request waits.
-    async fn admit(&self, _key: &Arc<RecordKey>) -> Option<Permit> {
-        // A batched write takes its leave with its collection request, not per record.
-        if self.batcher.is_some() {
-            return None;
+    /// Taken before the executor drains the key's waiting writes, so writes keep merging
+    /// while the record waits: a seat in the next batch of its lane under batching (the
+    /// collection request takes the client's permit), else a permit of the client's limit on
+    /// requests in flight.
+    async fn admit(&self, key: &Arc<RecordKey>) -> Leave {
+        match &self.batcher {
+            Some(batcher) => Leave::Seat(batcher.seat(&key.sobject, &key.field).await),
+            None => Leave::Permit(self.limiter.acquire().await),
         }
-        Some(self.limiter.acquire().await)
     }
 
     async fn run(
         &self,
         _key: &Arc<RecordKey>,
         write: UpsertWrite,
-        permit: Option<Permit>,
+        leave: Leave,
     ) -> Result<UpsertOutcome> {
-        if let Some(batcher) = &self.batcher
-            && !write.key.is_update_only()
-        {
-            return batcher.upsert(write.client, write.key, write.body).await;
-        }
+        let permit = match leave {
+            Leave::Seat(seat) if !write.key.is_update_only() => {
+                return Batcher::upsert(seat, write.client, write.key, write.body).await;
+            }
+            // An update-only write gives its seat back and takes a permit when it sends.
+            Leave::Seat(_) => None,
+            Leave::Permit(permit) => Some(permit),
+        };
         let resend = Resend::Upsert {
             field: write.key.field().to_owned(),
         };
@@ -326,10 +336,8 @@ impl Client {
             writes_submitted: executor.writes_submitted,
             requests_sent: executor.operations,
             writes_merged: executor.writes_merged,
-            duplicate_retries: requests.retries_for(RetryReason::DuplicateKey)
-                + batch.duplicate_retries,
-            retries_exhausted: requests.exhausted_for(RetryReason::DuplicateKey)
-                + batch.retries_exhausted,
+            duplicate_retries: requests.retries_for(RetryReason::DuplicateKey),
+            retries_exhausted: requests.exhausted_for(RetryReason::DuplicateKey),
             replays: executor.replays,
             replayed_writes: executor.replayed_writes,
             failed_upserts: executor.failed_operations,
@@ -365,8 +373,8 @@ fn major_version(api_version: &str) -> u32 {
 }
 
 impl Client {
-    /// The batcher's share of [`WriteStats`] (zero without batching); its race retries add to
-    /// the pipeline's.
+    /// The batcher's share of [`WriteStats`] (zero without batching); its race retries are
+    /// counted by the pipeline.
     fn batch_stats(&self) -> WriteStats {
         let Some(batcher) = &self.inner.writes.executor.operation().batcher else {
             return WriteStats::default();
@@ -377,8 +385,6 @@ impl Client {
             collection_requests: load(&c.collection_requests),
             batched_writes: load(&c.batched_writes),
             lone_requests: load(&c.lone_requests),
-            duplicate_retries: load(&c.duplicate_retries),
-            retries_exhausted: load(&c.retries_exhausted),
             ..WriteStats::default()
         }
     }

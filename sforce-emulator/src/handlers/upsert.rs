@@ -189,6 +189,11 @@ pub(crate) fn plan_upsert(
             // STRING_TOO_LONG, a malformed email INVALID_EMAIL_ADDRESS.
             let stored_key = check_field_value(field, stored_key)?;
             changes.insert(field.name.clone(), stored_key);
+            // A competing insert armed by a test commits inside this upsert's window.
+            if let Some(fields) = state.competing.take(&describe.name, &field.name, &key) {
+                let stored = crate::competing::insert_direct(state, &describe.name, fields);
+                tracing::debug!(ok = stored.is_ok(), %key, "sforce-emulator: competing insert");
+            }
             Ok(Plan::Create { changes })
         }
     }

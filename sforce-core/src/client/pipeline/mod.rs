@@ -102,7 +102,7 @@ impl Client {
     }
 
     /// [`Client::execute`] whose first attempt uses `permit`, already taken from the
-    /// client's limiter (retries take their own).
+    /// client's limiter (retries keep it).
     pub(crate) async fn execute_admitted(
         &self,
         call: &Call,
@@ -131,42 +131,12 @@ impl Client {
                 }
                 return with_attempts(outcome, attempt);
             };
-            let delay = after.unwrap_or_else(|| pipeline.policy.delay(attempt));
-            let elapsed = started.elapsed();
-            let path = &call.path;
-            if attempt >= pipeline.policy.get_max_attempts()
-                || elapsed + delay > pipeline.policy.get_max_elapsed()
-            {
-                pipeline.counters.gave_up(reason, false);
-                tracing::warn!(
-                    reason = reason.as_str(),
-                    attempts = attempt,
-                    elapsed_ms = millis(elapsed),
-                    %path,
-                    "sforce.retry: retry bound reached; returning the error"
-                );
-                return with_attempts(outcome, attempt);
-            }
-            let Some(cost) = pipeline.budget.withdraw(reason.is_costly()) else {
-                pipeline.counters.gave_up(reason, true);
-                tracing::warn!(
-                    reason = reason.as_str(),
-                    attempts = attempt,
-                    %path,
-                    "sforce.retry: retry budget exhausted; returning the error"
-                );
+            let Some((delay, cost)) =
+                self.may_retry(reason, after, attempt, started.elapsed(), &call.path)
+            else {
                 return with_attempts(outcome, attempt);
             };
             last_retry_cost = Some(cost);
-            pipeline.counters.retried(reason);
-            tracing::info!(
-                reason = reason.as_str(),
-                attempt,
-                delay_ms = millis(delay),
-                retry_after = after.is_some(),
-                %path,
-                "sforce.retry: retrying"
-            );
             // The retry keeps its permit through the backoff. Queued again behind a flood of
             // fresh requests, it would wait far longer than its backoff, holding its budget
             // tokens, and the delayed retries would all arrive at once and drain the bucket
@@ -174,6 +144,61 @@ impl Client {
             tokio::time::sleep(delay).await;
             permit = Some(held);
         }
+    }
+
+    /// Whether a failure of `reason` at attempt `attempt` (1-based), `elapsed` after the first
+    /// one started, is retried: the policy's attempts and total time, then the budget. Counts
+    /// and logs the decision. Returns the delay before the next attempt (the server's
+    /// `after`, else the policy's backoff) and the tokens the retry took. Also used by the
+    /// batcher, whose per-record `DUPLICATE_VALUE` retries are not the pipeline's own.
+    pub(crate) fn may_retry(
+        &self,
+        reason: RetryReason,
+        after: Option<Duration>,
+        attempt: u32,
+        elapsed: Duration,
+        path: &str,
+    ) -> Option<(Duration, u32)> {
+        let pipeline = &self.inner.pipeline;
+        let delay = after.unwrap_or_else(|| pipeline.policy.delay(attempt));
+        if attempt >= pipeline.policy.get_max_attempts()
+            || elapsed + delay > pipeline.policy.get_max_elapsed()
+        {
+            pipeline.counters.gave_up(reason, false);
+            tracing::warn!(
+                reason = reason.as_str(),
+                attempts = attempt,
+                elapsed_ms = millis(elapsed),
+                %path,
+                "sforce.retry: retry bound reached; returning the error"
+            );
+            return None;
+        }
+        let Some(cost) = pipeline.budget.withdraw(reason.is_costly()) else {
+            pipeline.counters.gave_up(reason, true);
+            tracing::warn!(
+                reason = reason.as_str(),
+                attempts = attempt,
+                %path,
+                "sforce.retry: retry budget exhausted; returning the error"
+            );
+            return None;
+        };
+        pipeline.counters.retried(reason);
+        tracing::info!(
+            reason = reason.as_str(),
+            attempt,
+            delay_ms = millis(delay),
+            retry_after = after.is_some(),
+            %path,
+            "sforce.retry: retrying"
+        );
+        Some((delay, cost))
+    }
+
+    /// A retried write succeeded: its last retry's tokens go back to the budget.
+    pub(crate) fn refund_retry(&self, cost: u32) {
+        self.inner.pipeline.budget.on_success(Some(cost));
     }
 
     /// Counters and gauges of this client's request pipeline (shared by its clones).
