@@ -11,7 +11,7 @@ use super::progress::{Progress, ProgressEvent};
 use crate::client::Client;
 use crate::client::path::check_name;
 use crate::client::pipeline::Resend;
-use crate::client::request::{Call, Response};
+use crate::client::request::{BodyChunks, Call, Response};
 use crate::error::{Error, Result};
 
 /// The state of a Bulk API 2.0 job.
@@ -353,12 +353,15 @@ impl Client {
         self.execute_ok(&call).await.map(drop)
     }
 
-    pub(crate) async fn job_results(&self, id: &str, which: ResultsKind) -> Result<bytes::Bytes> {
+    /// A result file of an ingest job, chunk by chunk as it downloads (it is as large as
+    /// the upload: never held whole).
+    pub(crate) async fn job_results(&self, id: &str, which: ResultsKind) -> Result<BodyChunks> {
         let call = Call::new(
             Method::GET,
             self.job_path(JobKind::Ingest, Some(id), which.resource())?,
-        );
-        Ok(self.execute_ok(&call).await?.body)
+        )
+        .streamed();
+        Ok(self.execute_ok(&call).await?.chunks())
     }
 
     pub(crate) async fn query_results_page(
