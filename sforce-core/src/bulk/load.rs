@@ -146,22 +146,12 @@ impl<T: Send> Load<T> {
         self
     }
 
-    /// How to poll each job (default [`PollPolicy::default`]).
-    pub fn poll(mut self, poll: PollPolicy) -> Self {
-        self.poll = poll;
-        self
-    }
+    super::progress::watch_methods!("the load's jobs");
 
     /// Delete each job (`DELETE /jobs/ingest/{id}`) once its results are read (default
     /// `false`: Salesforce keeps finished jobs for 7 days).
     pub fn delete_jobs(mut self, delete: bool) -> Self {
         self.delete_jobs = delete;
-        self
-    }
-
-    /// Calls `f` for every [`ProgressEvent`] of the load's jobs.
-    pub fn on_progress(mut self, f: impl Fn(&ProgressEvent) + Send + Sync + 'static) -> Self {
-        self.progress = Progress::new(f);
         self
     }
 
