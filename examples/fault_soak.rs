@@ -182,7 +182,8 @@ fn error_kind(err: &Error) -> String {
     }
 }
 
-async fn faults(sizes: Sizes) -> Value {
+/// No commit window (the race is not what this measures), answers after a random 0–20 ms.
+async fn jittery_emulator() -> Emulator {
     let emu = Emulator::builder()
         .commit_latency(Duration::ZERO)
         .request_log_capacity(0)
@@ -190,6 +191,11 @@ async fn faults(sizes: Sizes) -> Value {
         .await
         .expect("emulator");
     emu.set_latency_jitter(Duration::from_millis(20));
+    emu
+}
+
+async fn faults(sizes: Sizes) -> Value {
+    let emu = jittery_emulator().await;
     for failure in [
         Failure::server_unavailable().randomly(0.05),
         Failure::unable_to_lock_row().randomly(0.05 / 0.95),
@@ -263,18 +269,10 @@ async fn faults(sizes: Sizes) -> Value {
     }
     let stats = client.request_stats();
     let write_stats = client.write_stats();
-    let retries: Map<String, Value> = [
-        RetryReason::RowLock,
-        RetryReason::Unavailable,
-        RetryReason::Throttled,
-        RetryReason::Connect,
-        RetryReason::Transport,
-        RetryReason::Timeout,
-        RetryReason::DuplicateKey,
-    ]
-    .into_iter()
-    .map(|r| (r.as_str().to_owned(), json!(stats.retries_for(r))))
-    .collect();
+    let retries: Map<String, Value> = RetryReason::ALL
+        .into_iter()
+        .map(|r| (r.as_str().to_owned(), json!(stats.retries_for(r))))
+        .collect();
     json!({
         "scenario": "faults",
         "writes": sizes.writes,
@@ -301,13 +299,7 @@ async fn faults(sizes: Sizes) -> Value {
 }
 
 async fn flood(sizes: Sizes, bound: Option<usize>) -> Value {
-    let emu = Emulator::builder()
-        .commit_latency(Duration::ZERO)
-        .request_log_capacity(0)
-        .start()
-        .await
-        .expect("emulator");
-    emu.set_latency_jitter(Duration::from_millis(20));
+    let emu = jittery_emulator().await;
     let client = Client::builder()
         .instance_url(emu.url())
         .access_token(emu.token())

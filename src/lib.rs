@@ -117,7 +117,7 @@ pub mod auth {
         AccessToken, AuthError, ClientCredentials, ClientCredentialsBuilder,
         DEFAULT_FAILURE_COOLDOWN, DEFAULT_REFRESH_MARGIN, EnvAuth, JwtBearer, JwtBearerBuilder,
         PRODUCTION_LOGIN_URL, RefreshToken, RefreshTokenBuilder, SANDBOX_LOGIN_URL, Secret,
-        Session, SessionBuilder, SfCli, StaticToken, TOKEN_PATH, TokenProvider, UsernamePassword,
+        Session, SessionPolicy, SfCli, StaticToken, TOKEN_PATH, TokenProvider, UsernamePassword,
         UsernamePasswordBuilder, from_env, from_lookup,
     };
     /// The `reqwest` sforce is built with: [`TokenProvider::fetch`] takes its

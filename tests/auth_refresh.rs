@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use auth_support::create_account;
-use sforce::auth::{ClientCredentials, Secret, StaticToken, TokenProvider};
+use sforce::auth::{ClientCredentials, Secret, SessionPolicy, StaticToken, TokenProvider};
 use sforce::client::Client;
 use sforce::emulator::oauth::{DEFAULT_CLIENT_SECRET, DEFAULT_REFRESH_TOKEN};
 use sforce::emulator::{Emulator, OAuthConfig};
@@ -207,7 +207,7 @@ async fn client_builder_sets_the_refresh_margin() {
     let default_margin = auth_support::client(cc.clone());
     let wide_margin = Client::builder()
         .shared_token_provider(cc)
-        .refresh_margin(Duration::from_secs(1200))
+        .session_policy(SessionPolicy::new().refresh_margin(Duration::from_secs(1200)))
         .build()
         .unwrap();
     for name in ["a", "b", "c"] {
@@ -237,7 +237,7 @@ async fn client_builder_sets_the_failure_cooldown() {
         let mut builder = Client::builder()
             .token_provider(auth_support::refresh_token(emu.url()).build().unwrap());
         if let Some(cooldown) = cooldown {
-            builder = builder.failure_cooldown(cooldown);
+            builder = builder.session_policy(SessionPolicy::new().failure_cooldown(cooldown));
         }
         builder.build().unwrap()
     };

@@ -112,7 +112,7 @@ async fn describe_and_describe_global() {
     let client = client(&emu);
     let task = client.describe("Task").await.unwrap();
     assert_eq!(task.name, "Task");
-    assert_eq!(task.key_prefix.as_deref(), Some("00T"));
+    assert_eq!(task.properties.key_prefix.as_deref(), Some("00T"));
     let uuid = task.field("uuid__c").unwrap();
     assert!(uuid.external_id && uuid.unique && !uuid.case_sensitive);
     assert_eq!(

@@ -80,8 +80,8 @@ fn spec(source: &str, mut describe: SObjectDescribe) -> Result<ObjectSpec> {
         ));
     }
     // Labels document the generated items; a describe without them gets the API names.
-    if describe.label.is_empty() {
-        describe.label.clone_from(&describe.name);
+    if describe.properties.label.is_empty() {
+        describe.properties.label.clone_from(&describe.name);
     }
     for field in &mut describe.fields {
         if field.label.is_empty() {
@@ -164,7 +164,10 @@ mod tests {
         let spec =
             parse_bytes("t", br#"{"name":"T","fields":[{"name":"A","type":"int"}]}"#).unwrap();
         assert_eq!(
-            (spec.label.as_str(), spec.fields[0].label.as_str()),
+            (
+                spec.properties.label.as_str(),
+                spec.fields[0].label.as_str()
+            ),
             ("T", "A")
         );
     }

@@ -92,7 +92,7 @@ impl Generator {
             None => global
                 .sobjects
                 .iter()
-                .filter(|s| s.queryable)
+                .filter(|s| s.properties.queryable)
                 .map(|s| s.name.clone())
                 .collect(),
         };

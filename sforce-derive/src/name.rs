@@ -73,32 +73,10 @@ mod tests {
     }
 
     #[test]
-    fn validation() {
-        for ok in [
-            "Task",
-            "uuid__c",
-            "ns__Field__c",
-            "Account__r",
-            "ns__Loc__Latitude__s",
-            "Call_Type__c",
-            "Obj__mdt",
-            "X1",
-        ] {
-            assert_eq!(invalid_reason(ok), None, "{ok}");
-        }
-        for bad in [
-            "",
-            "1Task",
-            "Has Space",
-            "trail_",
-            "a___b",
-            "__c",
-            "x__zz",
-            "Bad-Name",
-            "a__b__c__d__c",
-            "é",
-        ] {
-            assert!(invalid_reason(bad).is_some(), "{bad}");
-        }
+    fn validation_reports_the_shared_rule() {
+        // The rule itself is tested in sforce_model::name; this checks the wrapper.
+        assert_eq!(invalid_reason("uuid__c"), None);
+        let reason = invalid_reason("Has Space").expect("invalid");
+        assert!(reason.contains("' '"), "{reason}");
     }
 }

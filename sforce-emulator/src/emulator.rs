@@ -230,7 +230,7 @@ impl Emulator {
             .ok_or_else(|| EmulatorError::Config(format!("unknown sObject {sobject}")))?;
         let raw = serde_json::to_vec(&fields).expect("serializable");
         let changes = crate::validate::check_values(describe, &fields, &raw).map_err(rejected)?;
-        let prefix = describe.key_prefix.as_deref().unwrap_or("a00");
+        let prefix = describe.properties.key_prefix.as_deref().unwrap_or("a00");
         crate::validate::check_required(describe, &changes).map_err(rejected)?;
         let id = self.state.ids.next(prefix);
         let record = crate::fill::new_record(

@@ -56,11 +56,15 @@ impl Schema {
         }
         let mut taken: Vec<String> = objects
             .iter()
-            .filter_map(|o| o.key_prefix.clone())
+            .filter_map(|o| o.properties.key_prefix.clone())
             .collect();
         let mut next_prefix = 0u32;
         for o in &mut objects {
-            if o.key_prefix.as_deref().is_none_or(|p| p.len() != 3) {
+            if o.properties
+                .key_prefix
+                .as_deref()
+                .is_none_or(|p| p.len() != 3)
+            {
                 let prefix = loop {
                     let candidate = format!("a{next_prefix:02}");
                     next_prefix += 1;
@@ -69,7 +73,7 @@ impl Schema {
                     }
                 };
                 taken.push(prefix.clone());
-                o.key_prefix = Some(prefix);
+                o.properties.key_prefix = Some(prefix);
             }
         }
         Schema {
@@ -92,9 +96,12 @@ impl Schema {
 
     /// The describe whose key prefix starts `id`.
     pub(crate) fn by_id_prefix(&self, id: &str) -> Option<&Arc<SObjectDescribe>> {
-        self.objects
-            .iter()
-            .find(|o| o.key_prefix.as_deref().is_some_and(|p| id.starts_with(p)))
+        self.objects.iter().find(|o| {
+            o.properties
+                .key_prefix
+                .as_deref()
+                .is_some_and(|p| id.starts_with(p))
+        })
     }
 
     /// Every describe, in load order.
@@ -121,7 +128,7 @@ impl Schema {
 pub(crate) fn global_entry(describe: &SObjectDescribe, version: u32) -> GlobalSObject {
     let mut entry = GlobalSObject::from_describe(describe);
     let base = format!("/services/data/v{version}.0/sobjects/{}", describe.name);
-    entry.urls = [
+    entry.properties.urls = [
         ("rowTemplate", format!("{base}/{{ID}}")),
         (
             "defaultValues",
@@ -152,7 +159,7 @@ mod tests {
     fn builtins_parse_with_the_seed_fields() {
         let schema = Schema::new(builtin_describes());
         let task = schema.get("task").unwrap();
-        assert_eq!(task.key_prefix.as_deref(), Some("00T"));
+        assert_eq!(task.properties.key_prefix.as_deref(), Some("00T"));
         let uuid = task.field("uuid__c").unwrap();
         assert!(uuid.unique && uuid.external_id && !uuid.case_sensitive);
         assert!(task.field("Code__c").unwrap().case_sensitive);
@@ -180,7 +187,7 @@ mod tests {
     #[test]
     fn later_describe_replaces_and_prefix_is_generated() {
         let mut custom = SObjectDescribe::new("Invoice__c");
-        custom.custom = true;
+        custom.properties.custom = true;
         let schema = Schema::new(
             builtin_describes()
                 .into_iter()
@@ -189,7 +196,12 @@ mod tests {
         assert_eq!(schema.all().len(), builtin_describes().len() + 1);
         assert!(schema.get("Task").unwrap().fields.is_empty());
         assert_eq!(
-            schema.get("invoice__c").unwrap().key_prefix.as_deref(),
+            schema
+                .get("invoice__c")
+                .unwrap()
+                .properties
+                .key_prefix
+                .as_deref(),
             Some("a00")
         );
     }

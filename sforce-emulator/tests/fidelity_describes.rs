@@ -31,7 +31,7 @@ async fn standard_objects_ship_with_object_reference_metadata() {
     let api = Api::new(&emu);
 
     let contact = describe(&api, "Contact").await;
-    assert_eq!(contact.key_prefix.as_deref(), Some("003"));
+    assert_eq!(contact.properties.key_prefix.as_deref(), Some("003"));
     let email = contact.field("Email").unwrap();
     assert_eq!(email.field_type, FieldType::Email);
     assert!(email.id_lookup && !email.external_id && email.nillable && !email.case_sensitive);
@@ -107,10 +107,10 @@ async fn standard_objects_ship_with_object_reference_metadata() {
 #[tokio::test]
 async fn a_users_describe_replaces_the_shipped_one() {
     let mut mine = SObjectDescribe::new("Contact");
-    mine.label = "Person".into();
+    mine.properties.label = "Person".into();
     let emu = Emulator::builder().describe(mine).start().await.unwrap();
     let contact = describe(&Api::new(&emu), "Contact").await;
-    assert_eq!(contact.label, "Person");
+    assert_eq!(contact.properties.label, "Person");
     assert!(contact.fields.is_empty());
 }
 
@@ -149,7 +149,7 @@ const GLOBAL_KEYS: [&str; 28] = [
 #[tokio::test]
 async fn global_describe_entries_carry_every_key() {
     let mut custom = SObjectDescribe::new("Invoice__c");
-    custom.custom = true;
+    custom.properties.custom = true;
     let emu = Emulator::builder().describe(custom).start().await.unwrap();
     let api = Api::with_version(&emu, "58.0");
     let global = api.get("/sobjects").await.json();

@@ -157,7 +157,7 @@ async fn addresses_are_built_from_their_components_and_kept_current() {
 #[tokio::test]
 async fn geolocations_and_describe_defaults_of_a_users_object() {
     let mut site = SObjectDescribe::new("Site__c");
-    site.custom = true;
+    site.properties.custom = true;
     let mut name = FieldDescribe::new("Name", FieldType::String);
     name.createable = true;
     name.updateable = true;

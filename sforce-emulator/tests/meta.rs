@@ -78,7 +78,7 @@ async fn describe_and_global_describe_parse_with_the_core_model() {
 #[tokio::test]
 async fn user_describes_from_code_and_files() {
     let mut invoice = SObjectDescribe::new("Invoice__c");
-    invoice.label = "Invoice".into();
+    invoice.properties.label = "Invoice".into();
     let mut number = FieldDescribe::new("Number__c", FieldType::String);
     number.external_id = true;
     number.unique = true;

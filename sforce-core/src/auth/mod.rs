@@ -34,7 +34,7 @@ pub use password::{UsernamePassword, UsernamePasswordBuilder};
 pub use provider::{StaticToken, TokenProvider};
 pub use refresh::{RefreshToken, RefreshTokenBuilder};
 pub use secret::Secret;
-pub use session::{DEFAULT_FAILURE_COOLDOWN, DEFAULT_REFRESH_MARGIN, Session, SessionBuilder};
+pub use session::{DEFAULT_FAILURE_COOLDOWN, DEFAULT_REFRESH_MARGIN, Session, SessionPolicy};
 pub use token::AccessToken;
 
 #[cfg(test)]

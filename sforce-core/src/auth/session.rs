@@ -32,7 +32,7 @@ type FlightFuture = Shared<BoxFuture<'static, Result<AccessToken, Error>>>;
 ///   without a fetch. A failed fetch gives every waiter the same typed error; nothing retries
 ///   in a loop: callers that later report the same rejected token get that error too, and
 ///   when the token endpoint refused (an OAuth error such as `invalid_grant`), every caller
-///   gets it for a short cooldown ([`SessionBuilder::failure_cooldown`]) instead of a new fetch.
+///   gets it for a short cooldown ([`SessionPolicy::failure_cooldown`]) instead of a new fetch.
 ///
 /// The fetch runs on its own task: a caller that stops waiting does not cancel it for the others.
 #[derive(Clone)]
@@ -42,8 +42,7 @@ pub struct Session {
 
 struct Inner {
     provider: Arc<dyn TokenProvider>,
-    refresh_margin: Duration,
-    failure_cooldown: Duration,
+    policy: SessionPolicy,
     state: Mutex<State>,
 }
 
@@ -68,40 +67,64 @@ struct Failure {
     refused: bool,
 }
 
-/// Builder of a [`Session`].
-#[derive(Debug)]
+/// How a [`Session`] refreshes its token. Set with [`Session::with_policy`] or
+/// [`ClientBuilder::session_policy`](crate::client::ClientBuilder::session_policy).
+///
+/// ```
+/// use std::time::Duration;
+/// use sforce_core::auth::SessionPolicy;
+/// let policy = SessionPolicy::new().refresh_margin(Duration::from_secs(300));
+/// assert_eq!(policy.get_refresh_margin(), Duration::from_secs(300));
+/// assert_eq!(policy.get_failure_cooldown(), Duration::from_secs(5));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[must_use]
-pub struct SessionBuilder {
-    provider: Arc<dyn TokenProvider>,
+#[non_exhaustive]
+pub struct SessionPolicy {
     refresh_margin: Duration,
     failure_cooldown: Duration,
 }
 
-impl SessionBuilder {
-    /// Refresh a token this long before its known expiry (default 60 s).
+impl Default for SessionPolicy {
+    /// Refresh margin [`DEFAULT_REFRESH_MARGIN`] (60 s), failure cooldown
+    /// [`DEFAULT_FAILURE_COOLDOWN`] (5 s).
+    fn default() -> Self {
+        SessionPolicy {
+            refresh_margin: DEFAULT_REFRESH_MARGIN,
+            failure_cooldown: DEFAULT_FAILURE_COOLDOWN,
+        }
+    }
+}
+
+impl SessionPolicy {
+    /// The default policy (see [`SessionPolicy::default`]).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Refresh a token this long before its known expiry (the provider's session lifetime, or
+    /// the `expires_in` of the token response).
     pub fn refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = margin;
         self
     }
 
-    /// After the token endpoint refused a fetch (e.g. `invalid_grant`), give callers that error
-    /// for this long instead of fetching again (default 5 s; zero disables). Transport errors
-    /// are not cached.
+    /// After the token endpoint refused a token request (an OAuth error such as
+    /// `invalid_grant`), callers get that error again for this long instead of a new request
+    /// (zero disables). Transport errors are not cached.
     pub fn failure_cooldown(mut self, cooldown: Duration) -> Self {
         self.failure_cooldown = cooldown;
         self
     }
 
-    /// The session.
-    pub fn build(self) -> Session {
-        Session {
-            inner: Arc::new(Inner {
-                provider: self.provider,
-                refresh_margin: self.refresh_margin,
-                failure_cooldown: self.failure_cooldown,
-                state: Mutex::new(State::default()),
-            }),
-        }
+    /// How long before a known expiry a token is refreshed.
+    pub fn get_refresh_margin(&self) -> Duration {
+        self.refresh_margin
+    }
+
+    /// How long a refusal from the token endpoint is reported again without a new request.
+    pub fn get_failure_cooldown(&self) -> Duration {
+        self.failure_cooldown
     }
 }
 
@@ -111,17 +134,19 @@ struct Flight {
 }
 
 impl Session {
-    /// A session over `provider` with the default settings.
+    /// A session over `provider` with the default [`SessionPolicy`].
     pub fn new(provider: Arc<dyn TokenProvider>) -> Self {
-        Self::builder(provider).build()
+        Self::with_policy(provider, SessionPolicy::default())
     }
 
-    /// A builder, to change the refresh margin or the failure cooldown.
-    pub fn builder(provider: Arc<dyn TokenProvider>) -> SessionBuilder {
-        SessionBuilder {
-            provider,
-            refresh_margin: DEFAULT_REFRESH_MARGIN,
-            failure_cooldown: DEFAULT_FAILURE_COOLDOWN,
+    /// A session over `provider` that refreshes as `policy` says.
+    pub fn with_policy(provider: Arc<dyn TokenProvider>, policy: SessionPolicy) -> Self {
+        Session {
+            inner: Arc::new(Inner {
+                provider,
+                policy,
+                state: Mutex::new(State::default()),
+            }),
         }
     }
 
@@ -143,7 +168,7 @@ impl Session {
             let mut state = self.inner.lock();
             let mut proactive = false;
             if let Some(current) = &state.current {
-                if !current.expires_within(self.inner.refresh_margin) {
+                if !current.expires_within(self.inner.policy.refresh_margin) {
                     return Ok(current.clone());
                 }
                 if !current.is_expired() {
@@ -239,7 +264,7 @@ impl Session {
     /// The last failure, while the token endpoint's refusal is within the cooldown.
     fn cooling_down(&self, state: &State) -> Option<Error> {
         let failure = state.failure.as_ref()?;
-        (failure.refused && failure.at.elapsed() < self.inner.failure_cooldown)
+        (failure.refused && failure.at.elapsed() < self.inner.policy.failure_cooldown)
             .then(|| failure.error.clone())
     }
 
@@ -339,7 +364,7 @@ impl fmt::Debug for Session {
         let state = self.inner.lock();
         f.debug_struct("Session")
             .field("provider", &self.inner.provider)
-            .field("refresh_margin", &self.inner.refresh_margin)
+            .field("policy", &self.inner.policy)
             .field("current", &state.current)
             .field("refreshing", &state.flight.is_some())
             .finish()

@@ -168,9 +168,10 @@ async fn failed_refresh_reaches_every_waiter_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn session_recovers_after_failed_refresh() {
     let provider = Arc::new(Counting::default());
-    let session = Session::builder(provider.clone())
-        .failure_cooldown(Duration::ZERO)
-        .build();
+    let session = Session::with_policy(
+        provider.clone(),
+        SessionPolicy::new().failure_cooldown(Duration::ZERO),
+    );
     let first = reject_while_failing(&session, &provider).await;
     provider.fail.store(false, Ordering::SeqCst);
     let http = reqwest::Client::new();
@@ -191,9 +192,10 @@ fn expiring_session(lifetime: Duration) -> (Arc<Counting>, Session) {
         lifetime: Some(lifetime),
         ..Counting::default()
     });
-    let session = Session::builder(provider.clone())
-        .refresh_margin(Duration::from_secs(3600))
-        .build();
+    let session = Session::with_policy(
+        provider.clone(),
+        SessionPolicy::new().refresh_margin(Duration::from_secs(3600)),
+    );
     (provider, session)
 }
 

@@ -9,9 +9,7 @@ use url::{Host, Url};
 
 use super::pipeline::{DEFAULT_MAX_IN_FLIGHT, Pipeline};
 use super::{Client, Inner, RetryBudget, RetryPolicy, WritePolicy};
-use crate::auth::{
-    DEFAULT_FAILURE_COOLDOWN, DEFAULT_REFRESH_MARGIN, Secret, Session, StaticToken, TokenProvider,
-};
+use crate::auth::{Secret, Session, SessionPolicy, StaticToken, TokenProvider};
 use crate::error::{ConfigError, Result};
 
 /// The API version used when none is configured.
@@ -45,8 +43,7 @@ pub struct ClientBuilder {
     connect_timeout: Duration,
     user_agent: String,
     write_policy: WritePolicy,
-    refresh_margin: Duration,
-    failure_cooldown: Duration,
+    session_policy: SessionPolicy,
     max_in_flight: usize,
     retry_policy: RetryPolicy,
     retry_budget: RetryBudget,
@@ -69,8 +66,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("user_agent", &self.user_agent)
             .field("write_policy", &self.write_policy)
-            .field("refresh_margin", &self.refresh_margin)
-            .field("failure_cooldown", &self.failure_cooldown)
+            .field("session_policy", &self.session_policy)
             .field("max_in_flight", &self.max_in_flight)
             .field("retry_policy", &self.retry_policy)
             .field("retry_budget", &self.retry_budget)
@@ -89,8 +85,7 @@ impl Default for ClientBuilder {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             user_agent: concat!("sforce/", env!("CARGO_PKG_VERSION")).to_owned(),
             write_policy: WritePolicy::default(),
-            refresh_margin: DEFAULT_REFRESH_MARGIN,
-            failure_cooldown: DEFAULT_FAILURE_COOLDOWN,
+            session_policy: SessionPolicy::default(),
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             retry_policy: RetryPolicy::default(),
             retry_budget: RetryBudget::default(),
@@ -198,20 +193,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Refresh a token this long before its known expiry (the provider's session lifetime, or
-    /// the `expires_in` of the token response). Default [`DEFAULT_REFRESH_MARGIN`] (60 s). See
-    /// [`SessionBuilder::refresh_margin`](crate::auth::SessionBuilder::refresh_margin).
-    pub fn refresh_margin(mut self, margin: Duration) -> Self {
-        self.refresh_margin = margin;
-        self
-    }
-
-    /// After the token endpoint refused a token request (an OAuth error such as
-    /// `invalid_grant`), requests get that error again for this long instead of asking again.
-    /// Default [`DEFAULT_FAILURE_COOLDOWN`] (5 s); zero disables. See
-    /// [`SessionBuilder::failure_cooldown`](crate::auth::SessionBuilder::failure_cooldown).
-    pub fn failure_cooldown(mut self, cooldown: Duration) -> Self {
-        self.failure_cooldown = cooldown;
+    /// How the client's session refreshes its token: how long before a known expiry, and
+    /// how long a refusal from the token endpoint is reported again without a new token
+    /// request (see [`SessionPolicy`]; default [`SessionPolicy::default`]).
+    pub fn session_policy(mut self, policy: SessionPolicy) -> Self {
+        self.session_policy = policy;
         self
     }
 
@@ -283,10 +269,7 @@ impl ClientBuilder {
                 instance_url,
                 api_version,
                 user_agent: self.user_agent,
-                session: Session::builder(provider)
-                    .refresh_margin(self.refresh_margin)
-                    .failure_cooldown(self.failure_cooldown)
-                    .build(),
+                session: Session::with_policy(provider, self.session_policy),
                 discovered_instance_url: Mutex::new(None),
                 api_usage: Mutex::new(None),
                 redactor,

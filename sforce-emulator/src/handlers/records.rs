@@ -19,7 +19,11 @@ use crate::validate::{Operation, check_record, check_required, parse_body};
 /// is MALFORMED_ID.
 pub(crate) fn resolve_id(describe: &SObjectDescribe, segment: &str) -> Result<String, ApiError> {
     let id = parse_id(segment).ok_or_else(|| ApiError::unknown_external_id_field(segment))?;
-    let prefix = describe.key_prefix.as_deref().unwrap_or_default();
+    let prefix = describe
+        .properties
+        .key_prefix
+        .as_deref()
+        .unwrap_or_default();
     if !id.starts_with(prefix) {
         return Err(ApiError::malformed_id(
             &format!("{} ID", describe.label_or_name()),
@@ -36,10 +40,10 @@ trait LabelOrName {
 
 impl LabelOrName for SObjectDescribe {
     fn label_or_name(&self) -> &str {
-        if self.label.is_empty() {
+        if self.properties.label.is_empty() {
             &self.name
         } else {
-            &self.label
+            &self.properties.label
         }
     }
 }
@@ -64,7 +68,7 @@ pub(crate) fn insert_new(
     changes: &Record,
 ) -> Result<String, ApiError> {
     check_required(describe, changes)?;
-    let prefix = describe.key_prefix.as_deref().unwrap_or("a00");
+    let prefix = describe.properties.key_prefix.as_deref().unwrap_or("a00");
     let id = state.ids.next(prefix);
     let record = crate::fill::new_record(
         state,

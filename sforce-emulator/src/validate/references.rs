@@ -58,7 +58,7 @@ fn check_one(state: &State, field: &FieldDescribe, id: &str) -> Result<(), ApiEr
     for target in &field.reference_to {
         match state.schema.get(target) {
             Some(target) => {
-                let Some(prefix) = target.key_prefix.as_deref() else {
+                let Some(prefix) = target.properties.key_prefix.as_deref() else {
                     every_prefix_known = false;
                     continue;
                 };

@@ -19,7 +19,7 @@
 //!     {"name":"uuid__c","type":"string","length":36,"unique":true,"externalId":true},
 //!     {"name":"Shape__c","type":"hologram","futureKey":1}]}"#;
 //! let task = sforce_model::describe::read::describe(json.as_bytes()).unwrap();
-//! assert_eq!(task.key_prefix.as_deref(), Some("00T"));
+//! assert_eq!(task.properties.key_prefix.as_deref(), Some("00T"));
 //! let uuid = task.field("UUID__C").unwrap(); // API names match case-insensitively
 //! assert!(uuid.unique && uuid.external_id && !uuid.case_sensitive);
 //! assert_eq!(task.fields[1].field_type, FieldType::Unknown("hologram".into()));
@@ -78,30 +78,6 @@ fn int_or_default<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::
 pub struct SObjectDescribe {
     /// API name, e.g. `Task` or `Invoice__c`.
     pub name: String,
-    /// Singular label.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub label: String,
-    /// Plural label.
-    #[serde(default)]
-    pub label_plural: Option<String>,
-    /// A custom object (`__c`).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub custom: bool,
-    /// Records can be created.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub createable: bool,
-    /// Records can be updated.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub updateable: bool,
-    /// Records can be deleted.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub deletable: bool,
-    /// Records can be queried.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub queryable: bool,
-    /// The three-character Id prefix (`00T` for Task); `None` for objects without one.
-    #[serde(default)]
-    pub key_prefix: Option<String>,
     /// The fields, in describe order.
     #[serde(default, deserialize_with = "null_as_default")]
     pub fields: Vec<FieldDescribe>,
@@ -111,10 +87,7 @@ pub struct SObjectDescribe {
     /// Record types.
     #[serde(default, deserialize_with = "null_as_default")]
     pub record_type_infos: Vec<RecordTypeInfo>,
-    /// Resource URLs by name (`sobject`, `describe`, `rowTemplate`, ...).
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub urls: Map<String, Value>,
-    /// The other keys the global describe shares with this one.
+    /// Labels, flags, key prefix, URLs: what the global describe shares with this one.
     #[serde(flatten)]
     pub properties: SObjectProperties,
     /// Every other key of the describe, kept verbatim.
@@ -146,12 +119,40 @@ impl SObjectDescribe {
     }
 }
 
-/// The keys the global describe's entries share with the full describe, besides names, labels,
-/// the four data-access flags, the key prefix and the URLs (Salesforce's `DescribeGlobalSObjectResult`).
+/// What the global describe's entries and the full describe share besides the name
+/// (Salesforce's `DescribeGlobalSObjectResult`): labels, data-access flags, the key prefix, the
+/// URLs and the object's other properties.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SObjectProperties {
+    /// Singular label.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub label: String,
+    /// Plural label.
+    #[serde(default)]
+    pub label_plural: Option<String>,
+    /// A custom object (`__c`).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub custom: bool,
+    /// Records can be created.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub createable: bool,
+    /// Records can be updated.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub updateable: bool,
+    /// Records can be deleted.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub deletable: bool,
+    /// Records can be queried.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub queryable: bool,
+    /// The three-character Id prefix (`00T` for Task); `None` for objects without one.
+    #[serde(default)]
+    pub key_prefix: Option<String>,
+    /// Resource URLs by name (`sobject`, `describe`, `rowTemplate`, ...).
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub urls: Map<String, Value>,
     /// Records can be activated (process instances).
     #[serde(default, deserialize_with = "null_as_default")]
     pub activateable: bool,
@@ -296,34 +297,7 @@ pub struct GlobalDescribe {
 pub struct GlobalSObject {
     /// API name.
     pub name: String,
-    /// Singular label.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub label: String,
-    /// Plural label.
-    #[serde(default)]
-    pub label_plural: Option<String>,
-    /// A custom object.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub custom: bool,
-    /// Records can be created.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub createable: bool,
-    /// Records can be updated.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub updateable: bool,
-    /// Records can be deleted.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub deletable: bool,
-    /// Records can be queried.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub queryable: bool,
-    /// Id prefix.
-    #[serde(default)]
-    pub key_prefix: Option<String>,
-    /// Resource URLs by name.
-    #[serde(default, deserialize_with = "null_as_default")]
-    pub urls: Map<String, Value>,
-    /// The other keys shared with the full describe.
+    /// Labels, flags, key prefix, URLs: what the full describe shares with this entry.
     #[serde(flatten)]
     pub properties: SObjectProperties,
     /// Every other key, kept verbatim.
@@ -336,15 +310,6 @@ impl GlobalSObject {
     pub fn from_describe(describe: &SObjectDescribe) -> Self {
         GlobalSObject {
             name: describe.name.clone(),
-            label: describe.label.clone(),
-            label_plural: describe.label_plural.clone(),
-            custom: describe.custom,
-            createable: describe.createable,
-            updateable: describe.updateable,
-            deletable: describe.deletable,
-            queryable: describe.queryable,
-            key_prefix: describe.key_prefix.clone(),
-            urls: describe.urls.clone(),
             properties: describe.properties.clone(),
             extra: Map::new(),
         }

@@ -3,7 +3,8 @@
 //! Well-formed input takes serde_json's direct path (no JSON value tree, no path tracking); only
 //! input that fails is read again through `serde_path_to_error` to name the offending place, so
 //! the located errors cost nothing on the fast path. Syntax errors carry line and column;
-//! shape errors carry a JSON path such as `$.fields[3].name`.
+//! shape errors carry a JSON path such as `$.fields[3].name` (a key of the group both describes
+//! share, `SObjectProperties`, is located to its object: serde reads that group through a buffer).
 //!
 //! ```
 //! use sforce_model::describe::read::{self, ReadError};
@@ -234,9 +235,15 @@ mod tests {
         let g = global(br#"{"encoding":"UTF-8","maxBatchSize":200,"sobjects":[{"name":"Task"}]}"#)
             .unwrap();
         assert_eq!(g.sobjects[0].name, "Task");
+        let err = global(br#"{"sobjects":[{"name":5}]}"#).unwrap_err();
+        assert!(
+            matches!(&err, ReadError::Shape { path, .. } if path == "$.sobjects[0].name"),
+            "{err:?}"
+        );
+        // The keys both describes share are one flattened group: located to their object.
         let err = global(br#"{"sobjects":[{"name":"Task","custom":"no"}]}"#).unwrap_err();
         assert!(
-            matches!(&err, ReadError::Shape { path, .. } if path == "$.sobjects[0].custom"),
+            matches!(&err, ReadError::Shape { path, message } if path == "$.sobjects[0]" && message.contains("boolean")),
             "{err:?}"
         );
     }

@@ -100,8 +100,8 @@ fn sobject_describe_with_nested_parts() {
         "layoutable":true
     });
     let d: SObjectDescribe = serde_json::from_value(json.clone()).unwrap();
-    assert_eq!(d.label_plural.as_deref(), Some("Tasks"));
-    assert_eq!(d.key_prefix.as_deref(), Some("00T"));
+    assert_eq!(d.properties.label_plural.as_deref(), Some("Tasks"));
+    assert_eq!(d.properties.key_prefix.as_deref(), Some("00T"));
     assert_eq!(
         d.field("status").unwrap().active_picklist_values().count(),
         1
@@ -111,13 +111,16 @@ fn sobject_describe_with_nested_parts() {
     assert!(d.child_relationships[0].cascade_delete);
     assert!(!d.child_relationships[0].deprecated_and_hidden);
     assert!(d.record_type_infos[0].master);
-    assert_eq!(d.urls["sobject"], "/services/data/v62.0/sobjects/Task");
+    assert_eq!(
+        d.properties.urls["sobject"],
+        "/services/data/v62.0/sobjects/Task"
+    );
     assert!(d.properties.layoutable);
     assert!(d.field("Nope").is_none());
     let back: SObjectDescribe = serde_json::from_value(serde_json::to_value(&d).unwrap()).unwrap();
     assert_eq!(back, d);
     let g = GlobalSObject::from_describe(&d);
-    assert_eq!((g.name.as_str(), g.queryable), ("Task", true));
+    assert_eq!((g.name.as_str(), g.properties.queryable), ("Task", true));
 }
 
 #[test]
@@ -128,7 +131,7 @@ fn global_describe() {
             "keyPrefix":"001","activateable":false}]}))
     .unwrap();
     assert_eq!((g.encoding.as_str(), g.max_batch_size), ("UTF-8", 200));
-    assert_eq!(g.sobjects[0].key_prefix.as_deref(), Some("001"));
+    assert_eq!(g.sobjects[0].properties.key_prefix.as_deref(), Some("001"));
     assert!(!g.sobjects[0].properties.activateable);
     assert!(g.sobjects[0].extra.is_empty());
 }

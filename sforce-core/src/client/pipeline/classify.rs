@@ -70,8 +70,8 @@ pub enum RetryReason {
 }
 
 impl RetryReason {
-    /// Every reason, in a fixed order (the index of each in stats arrays).
-    pub(crate) const ALL: [RetryReason; 7] = [
+    /// Every reason, in a fixed order.
+    pub const ALL: [RetryReason; 7] = [
         RetryReason::RowLock,
         RetryReason::Unavailable,
         RetryReason::Throttled,
