@@ -77,6 +77,6 @@ mod tests {
         // The rule itself is tested in sforce_model::name; this checks the wrapper.
         assert_eq!(invalid_reason("uuid__c"), None);
         let reason = invalid_reason("Has Space").expect("invalid");
-        assert!(reason.contains("' '"), "{reason}");
+        assert!(reason.contains("` ` is not allowed"), "{reason}");
     }
 }
