@@ -19,7 +19,11 @@ fn cpu_ticks(pid: u32) -> u64 {
 
 fn ticks_per_second() -> u64 {
     let out = Command::new("getconf").arg("CLK_TCK").output().unwrap();
-    String::from_utf8(out.stdout).unwrap().trim().parse().unwrap()
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 /// One plain HTTP/1.1 request; the status line of the answer.
@@ -68,7 +72,9 @@ fn out_of_descriptors_the_accept_loop_backs_off_and_recovers() {
     let addr = url.strip_prefix("http://").unwrap().to_owned();
 
     // More idle connections than the emulator has descriptors: it accepts until EMFILE.
-    let held: Vec<TcpStream> = (0..120).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    let held: Vec<TcpStream> = (0..120)
+        .map(|_| TcpStream::connect(&addr).unwrap())
+        .collect();
     std::thread::sleep(Duration::from_millis(300));
     let hz = ticks_per_second();
     let before = cpu_ticks(pid);

@@ -320,7 +320,9 @@ impl Client {
         self.execute_ok(&call).await?.json()
     }
 
-    pub(crate) async fn upload_job_data(&self, id: &str, csv: Vec<u8>) -> Result<()> {
+    /// Uploads a job's CSV; returns the CSV's buffer (emptied by the caller), or an empty one
+    /// when it is still shared.
+    pub(crate) async fn upload_job_data(&self, id: &str, csv: Vec<u8>) -> Result<Vec<u8>> {
         // A PUT, but not idempotent here: Salesforce refuses a second upload to one job, so
         // the pipeline may resend it only when the first cannot have arrived.
         let mut call = Call::new(
@@ -329,7 +331,10 @@ impl Client {
         )
         .resend(Resend::NotIdempotent);
         call.body = Some((csv.into(), "text/csv".to_owned()));
-        self.execute_ok(&call).await.map(drop)
+        self.execute_ok(&call).await?;
+        // The buffer back for the next job, when nothing else holds it any more.
+        let body = call.body.take().map(|(body, _)| body).unwrap_or_default();
+        Ok(body.try_into_mut().map(Vec::from).unwrap_or_default())
     }
 
     pub(crate) async fn set_job_state(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt};
 use serde_json::Value;
 
-use super::buffer::{Added, JobBuffer, JoinIndex, KeyFold, RowKey};
+use super::buffer::{Added, JobBuffer, JoinIndex, KeyFold, RowKey, Spare};
 use super::csv::{CsvChunks, cell, parse_error_cell};
 use super::job::{
     IngestJobRequest, IngestOperation, JobInfo, JobKind, JobState, PollPolicy, ResultsKind,
@@ -57,7 +57,8 @@ type ResultSink = Box<dyn FnMut(LoadResult) + Send>;
 ///
 /// Flat in the number of records: the current job's CSV (at most `max_upload_bytes`) plus 40
 /// to 60 bytes per row of it (a 64-bit hash of each key, never the key, and the row's input
-/// position; the key set is per job and dropped with it). Result files are read as they
+/// position; the key set is per job, emptied when the job is done, its allocations reused by
+/// the next job). Result files are read as they
 /// download, a chunk at a time, and each record's [`LoadResult`] goes to
 /// [`on_result`](Load::on_result) at once: nothing is kept per record across jobs (except by
 /// [`Load::run_collect`], which collects them). With short rows, expect a peak near three
@@ -211,7 +212,7 @@ impl<T: Send> Load<T> {
         check_name("sObject", &self.sobject)?;
         let hasher = RandomState::new();
         let mut report = LoadReport::default();
-        let mut buffer = self.new_buffer(&hasher);
+        let mut buffer = self.new_buffer(&hasher, Spare::default());
         let mut records = std::pin::pin!(records);
         let mut index = 0u64;
         while let Some(item) = records.next().await {
@@ -240,8 +241,10 @@ impl<T: Send> Load<T> {
                         break;
                     }
                     Err(_) => {
-                        let full = std::mem::replace(&mut buffer, self.new_buffer(&hasher));
-                        self.run_job(full, &mut report).await?;
+                        let empty = self.new_buffer(&hasher, Spare::default());
+                        let full = std::mem::replace(&mut buffer, empty);
+                        let spare = self.run_job(full, &mut report).await?;
+                        buffer = self.new_buffer(&hasher, spare);
                     }
                 }
             }
@@ -252,12 +255,13 @@ impl<T: Send> Load<T> {
         Ok(report)
     }
 
-    fn new_buffer(&self, hasher: &RandomState) -> JobBuffer {
+    fn new_buffer(&self, hasher: &RandomState, spare: Spare) -> JobBuffer {
         JobBuffer::new(
             &self.columns,
             self.key.clone(),
             self.max_upload_bytes,
             hasher.clone(),
+            spare,
         )
     }
 
@@ -316,8 +320,9 @@ impl<T: Send> Load<T> {
         }
     }
 
-    /// Creates, uploads, closes and waits for one job, then delivers its results.
-    async fn run_job(&mut self, buffer: JobBuffer, report: &mut LoadReport) -> Result<()> {
+    /// Creates, uploads, closes and waits for one job, then delivers its results; returns
+    /// the job's allocations for the next one.
+    async fn run_job(&mut self, buffer: JobBuffer, report: &mut LoadReport) -> Result<Spare> {
         let rows = buffer.rows() as u64;
         let (csv, mut index) = buffer.finish();
         let bytes = csv.len() as u64;
@@ -343,10 +348,13 @@ impl<T: Send> Load<T> {
         let mut guard = JobGuard::new(&client, &job.id, &self.progress);
         report.jobs.push(job.id.clone());
         tracing::info!(job = %job.id, rows, bytes, "sforce.bulk: job created");
-        if let Err(err) = client.upload_job_data(&job.id, csv).await {
-            self.unprocessed(report, &mut index, &job.id);
-            return Err(err);
-        }
+        let csv = match client.upload_job_data(&job.id, csv).await {
+            Ok(csv) => csv,
+            Err(err) => {
+                self.unprocessed(report, &mut index, &job.id);
+                return Err(err);
+            }
+        };
         report.rows += rows;
         report.bytes += bytes;
         self.progress.emit(ProgressEvent::JobUploaded {
@@ -378,7 +386,7 @@ impl<T: Send> Load<T> {
         if self.delete_jobs {
             client.delete_job(JobKind::Ingest, &job.id).await?;
         }
-        Ok(())
+        Ok(index.recycle().with_data(csv))
     }
 
     fn unprocessed(&mut self, report: &mut LoadReport, index: &mut JoinIndex, job_id: &str) {

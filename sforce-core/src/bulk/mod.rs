@@ -260,7 +260,7 @@ impl Bulk {
     /// Uploads a job's CSV (`PUT /jobs/ingest/{id}/batches`, `text/csv`). Salesforce accepts
     /// one upload per job.
     pub async fn upload(&self, job_id: &str, csv: Vec<u8>) -> Result<()> {
-        self.client.upload_job_data(job_id, csv).await
+        self.client.upload_job_data(job_id, csv).await.map(drop)
     }
 
     /// Closes an ingest job (`state: UploadComplete`): Salesforce starts processing it.
