@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::buffer::{Added, JobBuffer, JoinIndex, KeyFold, RowKey, Spare};
 use super::csv::{CsvChunks, cell, parse_error_cell};
+use super::guard::JobGuard;
 use super::job::{
     IngestJobRequest, IngestOperation, JobInfo, JobKind, JobState, PollPolicy, ResultsKind,
 };
@@ -553,64 +554,6 @@ fn layout(
         return Err(format!("no value for the key field {name}"));
     }
     Ok(row)
-}
-
-/// Makes sure a dropped load says what it leaves behind (see [`Load`]).
-struct JobGuard {
-    client: Client,
-    id: String,
-    progress: Progress,
-    state: JobState,
-    armed: bool,
-}
-
-impl JobGuard {
-    fn new(client: &Client, id: &str, progress: &Progress) -> Self {
-        JobGuard {
-            client: client.clone(),
-            id: id.to_owned(),
-            progress: progress.clone(),
-            state: JobState::Open,
-            armed: true,
-        }
-    }
-
-    fn disarm(&mut self) {
-        self.armed = false;
-    }
-}
-
-impl Drop for JobGuard {
-    fn drop(&mut self) {
-        if !self.armed || self.state.is_terminal() {
-            return;
-        }
-        let mut aborted = false;
-        if self.state == JobState::Open
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
-        {
-            let client = self.client.clone();
-            let id = self.id.clone();
-            runtime.spawn(async move {
-                    if let Err(err) = client.set_job_state(JobKind::Ingest, &id, JobState::Aborted).await {
-                        tracing::warn!(job = %id, error = %err, "sforce.bulk: could not abort an abandoned open job");
-                    }
-                });
-            aborted = true;
-        }
-        tracing::warn!(
-            job = %self.id,
-            state = %self.state,
-            aborted,
-            "sforce.bulk: load stopped before its job finished; {}",
-            if aborted { "the open job is being aborted" } else { "the job keeps running on Salesforce and its results are not read" }
-        );
-        self.progress.emit(ProgressEvent::JobAbandoned {
-            job_id: self.id.clone(),
-            state: self.state.clone(),
-            aborted,
-        });
-    }
 }
 
 /// The key of a typed load keyed by an external ID.

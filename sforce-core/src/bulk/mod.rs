@@ -56,6 +56,7 @@
 
 mod buffer;
 pub mod csv;
+mod guard;
 mod job;
 mod load;
 mod progress;

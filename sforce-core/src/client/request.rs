@@ -35,7 +35,9 @@ pub(crate) struct Call {
     /// Whether the pipeline may send it again after a transient failure.
     pub(crate) resend: Resend,
     /// Leave a success body unread, for the caller to read chunk by chunk
-    /// ([`Response::unread`]): Bulk API result files are as large as the upload.
+    /// ([`Response::chunks`]): Bulk API result files are as large as the upload. The
+    /// pipeline's permit ends with the response head; a failure while reading the body is not
+    /// retried.
     pub(crate) streamed: bool,
 }
 
@@ -52,7 +54,7 @@ impl Call {
         }
     }
 
-    /// Leaves a 2xx body unread (see [`Response::unread`]). Error bodies are still read.
+    /// Leaves a 2xx body unread (see [`Response::chunks`]). Error bodies are still read.
     pub(crate) fn streamed(mut self) -> Self {
         self.streamed = true;
         self
@@ -99,7 +101,7 @@ pub(crate) struct Response {
     pub(crate) redactor: Option<Arc<Redactor>>,
 }
 
-/// A response body not read yet, taken once with [`Response::unread`]. Shared so that
+/// A response body not read yet, taken once with [`Response::chunks`]. Shared so that
 /// `Response` stays `Clone`.
 #[derive(Clone)]
 pub(crate) struct Unread(Arc<std::sync::Mutex<Option<reqwest::Response>>>);
