@@ -15,20 +15,12 @@ use std::time::Duration;
 
 use futures::TryStreamExt;
 use indicatif::{ProgressBar, ProgressStyle};
-use sforce::bulk::{PollPolicy, ProgressEvent, RecordOutcome};
+use sforce::bulk::{LoadOutcome, PollPolicy, ProgressEvent};
 use sforce::{Client, SObject};
 
-/// A Task keyed by the external ID `uuid__c`.
-#[derive(Debug, Clone, SObject)]
-#[sobject(name = "Task")]
-struct CallLog {
-    #[external_id]
-    #[sobject(rename = "uuid__c")]
-    uuid: String,
-    subject: Option<String>,
-    status: Option<String>,
-    call_duration_in_seconds: Option<i32>,
-}
+#[path = "bulk_common/mod.rs"]
+mod bulk_common;
+use bulk_common::CallLog;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -98,7 +90,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             _ => {}
         })
         .on_result(move |result| {
-            if let RecordOutcome::Failed { error, .. } = &result.outcome {
+            if let LoadOutcome::Failed { error, .. } = &result.outcome {
                 failures += 1;
                 if failures <= 5 {
                     eprintln!("record #{}: {error}", result.index);

@@ -1,16 +1,19 @@
 //! bulk_bench: N Task upserts over K keys (default 1,000,000 over 900,000: 100,000 keys are
 //! written twice) against the emulator, through
-//! - `bulk`: Bulk API 2.0 ingest jobs (`client.bulk().upsert(..)`, the default 100 MB upload
-//!   limit), records streamed from an iterator;
+//! - `bulk`: Bulk API 2.0 ingest jobs (`client.bulk().upsert(..)`, the default upload limit
+//!   of 32 MiB a job), records streamed from an iterator;
 //! - `collections`: `Client::upsert_records` (sObject Collections, 200 records a request) over
 //!   batches of 2,000 records built from the iterator, 4 batches at a time;
 //! - `rest`: one `Client::upsert` per record (the write executor; 64 upserts awaited at a
 //!   time).
 //!
-//! Each mode runs in its own process against its own emulator process, so the peak RSS
-//! (`VmHWM`) is the client side's alone. Measured: API requests (the emulator's
-//! `Sforce-Limit-Info` count), wall seconds, records per second, peak RSS in MB. Prints a table
-//! and one JSON line per mode. No timing assertions.
+//! Each mode runs in its own process against its own emulator process, so the client's peak
+//! RSS (`VmHWM`) is the client side's alone; the emulator's is reported beside it. Measured:
+//! API requests (the emulator's `Sforce-Limit-Info` count), wall seconds, records per second,
+//! the client's peak RSS in MB at the end and when 200k / 500k / 1M / ... records had their
+//! result (flat once the first job is full: memory follows the job size, not the number of
+//! records), the emulator's peak RSS. Prints a table and one JSON line per mode. No timing
+//! assertions.
 //!
 //! ```text
 //! cargo run --release --example bulk_bench                      # 1,000,000 over 900,000
@@ -19,8 +22,8 @@
 //! cargo run --release --example bulk_bench -- 1000000 900000 bulk 16  # 16 MB jobs
 //! ```
 //!
-//! The optional fourth argument is the bulk upload limit in MB (default: the library's
-//! 100 MB): the client's memory follows the job size, not the number of records.
+//! The optional fourth argument is the bulk upload limit in MiB (default: the library's
+//! 32 MiB).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
@@ -28,18 +31,11 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use serde_json::json;
-use sforce::{Client, SObject};
+use sforce::Client;
 
-#[derive(Debug, Clone, SObject)]
-#[sobject(name = "Task")]
-struct CallLog {
-    #[external_id]
-    #[sobject(rename = "uuid__c")]
-    uuid: String,
-    subject: Option<String>,
-    status: Option<String>,
-    call_duration_in_seconds: Option<i32>,
-}
+#[path = "bulk_common/mod.rs"]
+mod bulk_common;
+use bulk_common::CallLog;
 
 /// Records per `upsert_records` call in `collections` mode.
 const COLLECTION_BATCH: usize = 2_000;
@@ -61,9 +57,14 @@ fn record(i: u64, keys: u64) -> CallLog {
     }
 }
 
-/// Peak resident set of this process, in MB.
+/// Peak resident set (`VmHWM`) of this process, in MB.
 fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    peak_rss_mb_of("self")
+}
+
+/// Peak resident set of process `pid` (`self`, or a number), in MB.
+fn peak_rss_mb_of(pid: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
@@ -72,6 +73,32 @@ fn peak_rss_mb() -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Record counts at which the client's peak RSS is noted, to show whether it grows with the
+/// number of records.
+const MILESTONES: [u64; 5] = [200_000, 500_000, 1_000_000, 2_000_000, 5_000_000];
+
+/// The client's peak RSS when `done` records had their result, per milestone reached.
+#[derive(Default)]
+struct RssAt(Vec<(u64, f64)>);
+
+impl RssAt {
+    fn note(&mut self, done: u64) {
+        if let Some(&m) = MILESTONES.get(self.0.len())
+            && done >= m
+        {
+            self.0.push((m, (peak_rss_mb() * 10.0).round() / 10.0));
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        self.0
+            .iter()
+            .map(|(m, mb)| (m.to_string(), json!(mb)))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    }
 }
 
 /// `--serve`: an emulator until stdin closes.
@@ -108,8 +135,11 @@ async fn run_mode(
         .access_token(sforce::emulator::DEFAULT_TOKEN)
         .build()?;
     let started = Instant::now();
+    let rss_at = std::sync::Arc::new(std::sync::Mutex::new(RssAt::default()));
     let (ok, failed) = match mode {
         "bulk" => {
+            let rss = rss_at.clone();
+            let mut done = 0u64;
             let report = client
                 .bulk()
                 .upsert(CallLog::FIELD.uuid)
@@ -119,6 +149,10 @@ async fn run_mode(
                         .initial(Duration::from_millis(50))
                         .max(Duration::from_millis(500)),
                 )
+                .on_result(move |_| {
+                    done += 1;
+                    rss.lock().unwrap().note(done);
+                })
                 .run_iter((0..records).map(|i| record(i, keys)))
                 .await?;
             (
@@ -150,6 +184,7 @@ async fn run_mode(
                         Err(_) => failed += 1,
                     }
                 }
+                rss_at.lock().unwrap().note(ok + failed);
             }
             (ok, failed)
         }
@@ -167,6 +202,7 @@ async fn run_mode(
                     Ok(_) => ok += 1,
                     Err(_) => failed += 1,
                 }
+                rss_at.lock().unwrap().note(ok + failed);
             }
             (ok, failed)
         }
@@ -188,6 +224,7 @@ async fn run_mode(
             "wall_s": (wall * 100.0).round() / 100.0,
             "records_per_s": (records as f64 / wall).round(),
             "peak_rss_mb": (peak_rss_mb() * 10.0).round() / 10.0,
+            "peak_rss_mb_at": rss_at.lock().unwrap().json(),
         })
     );
     Ok(())
@@ -259,22 +296,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ])
             .stderr(Stdio::inherit())
             .output()?;
+        let emulator_mb = peak_rss_mb_of(&emulator.id().to_string());
         drop(emulator.stdin.take());
         let _ = emulator.wait();
         let text = String::from_utf8_lossy(&out.stdout);
         let line = text.lines().last().unwrap_or_default().to_owned();
-        let value: serde_json::Value = serde_json::from_str(&line)
+        let mut value: serde_json::Value = serde_json::from_str(&line)
             .map_err(|e| format!("mode {mode} printed no result ({e}): {text}"))?;
+        value["emulator_peak_rss_mb"] = json!((emulator_mb * 10.0).round() / 10.0);
         lines.push(value);
     }
     println!(
-        "{:<11} {:>10} {:>9} {:>10} {:>12} {:>9} {:>11} {:>12}",
-        "mode", "records", "keys", "failed", "api_requests", "wall_s", "records/s", "peak_rss_mb"
+        "{:<11} {:>10} {:>9} {:>7} {:>12} {:>8} {:>10} {:>10} {:>40} {:>9}",
+        "mode",
+        "records",
+        "keys",
+        "failed",
+        "api_requests",
+        "wall_s",
+        "records/s",
+        "client_mb",
+        "client_mb at 200k/500k/1M/...",
+        "emu_mb"
     );
     for v in &lines {
         let cell = |key: &str| v[key].to_string();
+        let at: Vec<String> = v["peak_rss_mb_at"]
+            .as_object()
+            .map(|m| m.values().map(|mb| mb.to_string()).collect())
+            .unwrap_or_default();
         println!(
-            "{:<11} {:>10} {:>9} {:>10} {:>12} {:>9} {:>11} {:>12}",
+            "{:<11} {:>10} {:>9} {:>7} {:>12} {:>8} {:>10} {:>10} {:>40} {:>9}",
             v["mode"].as_str().unwrap_or(""),
             cell("records"),
             cell("keys"),
@@ -282,7 +334,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             cell("api_requests"),
             cell("wall_s"),
             cell("records_per_s"),
-            cell("peak_rss_mb")
+            cell("peak_rss_mb"),
+            at.join(" / "),
+            cell("emulator_peak_rss_mb")
         );
     }
     for v in &lines {

@@ -99,8 +99,8 @@ pub mod bulk {
     //! Bulk API 2.0: ingest jobs ([`Load`]) and query jobs ([`QueryJob`]), typed and streamed.
     pub use sforce_core::bulk::{
         Bulk, DEFAULT_MAX_RECORDS, DEFAULT_MAX_UPLOAD_BYTES, IngestOperation, JobInfo, JobState,
-        Load, LoadReport, PollPolicy, ProgressEvent, QueryJob, QueryOperation, RecordOutcome,
-        RecordResult, ResultFile,
+        Load, LoadOutcome, LoadReport, LoadResult, PollPolicy, ProgressEvent, QueryJob,
+        QueryOperation, ResultFile,
     };
 
     pub mod csv {

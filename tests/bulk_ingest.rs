@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::json;
-use sforce::bulk::{IngestOperation, ProgressEvent, RecordOutcome, ResultFile};
+use sforce::bulk::{IngestOperation, LoadOutcome, ProgressEvent, ResultFile};
 use sforce::emulator::{Emulator, Failure};
 use sforce::{Date, DateTime, ErrorCode, Field, Id, SObject};
 use support::{HANG, client, emulator, fast_poll, obj};
@@ -288,7 +288,7 @@ async fn writes_to_one_key_are_merged_before_upload_and_every_writer_gets_the_ro
         (results[0].merged, results[1].merged, results[2].merged),
         (2, 1, 2)
     );
-    assert!(matches!(results[1].outcome, RecordOutcome::Created { .. }));
+    assert!(matches!(results[1].outcome, LoadOutcome::Created { .. }));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -321,19 +321,19 @@ async fn failed_and_invalid_rows_reach_their_input_record() {
     for result in &results {
         match result.index {
             3 => assert!(
-                matches!(&result.outcome, RecordOutcome::Failed { error, .. } if error.code == ErrorCode::StringTooLong && error.fields == ["AsteriskId__c"]),
+                matches!(&result.outcome, LoadOutcome::Failed { error, .. } if error.code == ErrorCode::StringTooLong && error.fields == ["AsteriskId__c"]),
                 "{result:?}"
             ),
             11 => assert!(
-                matches!(&result.outcome, RecordOutcome::Failed { error, .. } if error.code == ErrorCode::InvalidOrNullForRestrictedPicklist),
+                matches!(&result.outcome, LoadOutcome::Failed { error, .. } if error.code == ErrorCode::InvalidOrNullForRestrictedPicklist),
                 "{result:?}"
             ),
             17 => assert!(
-                matches!(result.outcome, RecordOutcome::Invalid { .. }),
+                matches!(result.outcome, LoadOutcome::Invalid { .. }),
                 "{result:?}"
             ),
             i => {
-                let RecordOutcome::Created { id } = &result.outcome else {
+                let LoadOutcome::Created { id } = &result.outcome else {
                     panic!("{result:?}")
                 };
                 let stored = emu.record("Task", id.as_str()).unwrap();
@@ -423,8 +423,8 @@ async fn aborted_mid_way_the_rest_is_unprocessed_and_reaches_its_input_record() 
     for result in &results {
         let stored = emu.find_by_external_id("Task", "uuid__c", &format!("A-{}", result.index));
         match &result.outcome {
-            RecordOutcome::Created { id } => assert_eq!(stored.unwrap()["Id"], json!(id.as_str())),
-            RecordOutcome::Unprocessed => assert!(stored.is_none(), "{result:?}"),
+            LoadOutcome::Created { id } => assert_eq!(stored.unwrap()["Id"], json!(id.as_str())),
+            LoadOutcome::Unprocessed => assert!(stored.is_none(), "{result:?}"),
             other => panic!("{other:?}"),
         }
     }

@@ -4,8 +4,9 @@
 //! Memory: the job's CSV (at most the upload limit, plus merged-away rows until they are
 //! compacted in place, which happens once they outweigh the live rows) and, per row, 40 to 60
 //! bytes: a 24-byte slot and a hash-map entry (a 64-bit hash of the key, never the key itself;
-//! the map keeps 1/8 to 1/2 of its buckets free). The key set is per job: nothing is kept
-//! across jobs, so a load's memory is flat in its number of records.
+//! the map keeps 1/8 to 1/2 of its buckets free). The key set is per job: it is emptied when
+//! the job is done (its allocations reused by the next job, see [`Spare`]), so a load's memory
+//! is flat in its number of records.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
@@ -98,6 +99,29 @@ pub(crate) struct JobBuffer {
     used: Vec<bool>,
     limit: usize,
     hasher: std::collections::hash_map::RandomState,
+    /// Empty: the join index's answered flags, kept for their allocation.
+    done: Vec<bool>,
+}
+
+/// The allocations of a finished job, emptied, for the next job of the load. Reusing them
+/// (rather than freeing and allocating again) keeps the load's memory flat from job to job:
+/// freeing blocks of several MB raises glibc's mmap threshold, and later jobs' blocks then
+/// come from the heap, which fragments and grows (measured: +50% RSS over 2M records).
+#[derive(Debug, Default)]
+pub(crate) struct Spare {
+    data: Vec<u8>,
+    slots: Vec<Slot>,
+    by_hash: HashMap<u64, u32>,
+    done: Vec<bool>,
+}
+
+impl Spare {
+    /// Gives back the CSV buffer after its upload.
+    pub(crate) fn with_data(mut self, data: Vec<u8>) -> Self {
+        self.data = data;
+        self.data.clear();
+        self
+    }
 }
 
 impl JobBuffer {
@@ -106,6 +130,7 @@ impl JobBuffer {
         key: RowKey,
         limit: usize,
         hasher: std::collections::hash_map::RandomState,
+        spare: Spare,
     ) -> Self {
         let mut buffer = JobBuffer {
             columns: Vec::new(),
@@ -113,9 +138,9 @@ impl JobBuffer {
             header_columns: 0,
             key,
             key_column: None,
-            data: Vec::new(),
-            slots: Vec::new(),
-            by_hash: HashMap::new(),
+            data: spare.data,
+            slots: spare.slots,
+            by_hash: spare.by_hash,
             extra_inputs: Vec::new(),
             garbage: 0,
             header_end: 0,
@@ -123,6 +148,7 @@ impl JobBuffer {
             used: Vec::new(),
             limit,
             hasher,
+            done: spare.done,
         };
         for column in columns {
             buffer.column_index(column);
@@ -373,14 +399,14 @@ impl JobBuffer {
         let index = JoinIndex {
             key: self.key,
             columns: self.columns,
-            firsts: self
-                .slots
-                .iter()
-                .map(|s| (s.first_input, s.next_same))
-                .collect(),
+            done: {
+                let mut done = self.done;
+                done.resize(self.slots.len(), false);
+                done
+            },
+            slots: self.slots,
             by_hash: self.by_hash,
             extra,
-            done: vec![false; self.slots.len()],
             hasher: self.hasher,
         };
         (self.data, index)
@@ -414,7 +440,7 @@ pub(crate) struct JoinIndex {
     key: RowKey,
     columns: Vec<String>,
     /// Per row: first input position, next row with the same hash.
-    firsts: Vec<(u64, u32)>,
+    slots: Vec<Slot>,
     by_hash: HashMap<u64, u32>,
     extra: HashMap<u32, Vec<u64>>,
     done: Vec<bool>,
@@ -423,7 +449,7 @@ pub(crate) struct JoinIndex {
 
 impl JoinIndex {
     pub(crate) fn rows(&self) -> usize {
-        self.firsts.len()
+        self.slots.len()
     }
 
     /// The input positions of the row whose input cells (in upload column order) are
@@ -446,13 +472,13 @@ impl JoinIndex {
         }
         let mut row = *self.by_hash.get(&h.finish())?;
         while self.done[row as usize] {
-            row = self.firsts[row as usize].1;
+            row = self.slots[row as usize].next_same;
             if row == NONE {
                 return None;
             }
         }
         self.done[row as usize] = true;
-        let mut inputs = vec![self.firsts[row as usize].0];
+        let mut inputs = vec![self.slots[row as usize].first_input];
         if let Some(more) = self.extra.remove(&row) {
             inputs.extend(more);
         }
@@ -462,10 +488,10 @@ impl JoinIndex {
     /// Rows no result file mentioned, with their input positions.
     pub(crate) fn unanswered(&mut self) -> Vec<Vec<u64>> {
         let mut out = Vec::new();
-        for row in 0..self.firsts.len() {
+        for row in 0..self.slots.len() {
             if !self.done[row] {
                 self.done[row] = true;
-                let mut inputs = vec![self.firsts[row].0];
+                let mut inputs = vec![self.slots[row].first_input];
                 if let Some(more) = self.extra.remove(&(row as u32)) {
                     inputs.extend(more);
                 }
@@ -479,119 +505,21 @@ impl JoinIndex {
     pub(crate) fn columns(&self) -> &[String] {
         &self.columns
     }
+
+    /// This index's allocations, emptied, for the next job.
+    pub(crate) fn recycle(mut self) -> Spare {
+        self.slots.clear();
+        self.by_hash.clear();
+        self.done.clear();
+        Spare {
+            data: Vec::new(),
+            slots: self.slots,
+            by_hash: self.by_hash,
+            done: self.done,
+        }
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cols(names: &[&str]) -> Vec<String> {
-        names.iter().map(|s| (*s).to_owned()).collect()
-    }
-
-    fn row(cells: &[&str]) -> Vec<String> {
-        cols(cells)
-    }
-
-    fn upsert_buffer(limit: usize) -> JobBuffer {
-        let key = RowKey::Column {
-            name: "uuid__c".into(),
-            fold: KeyFold::Lowercase,
-        };
-        JobBuffer::new(
-            &cols(&["uuid__c", "Subject", "Status"]),
-            key,
-            limit,
-            Default::default(),
-        )
-    }
-
-    #[test]
-    fn writes_to_one_key_merge_field_by_field_later_wins() {
-        let mut b = upsert_buffer(1 << 20);
-        assert_eq!(b.add(0, &row(&["K1", "first", ""])), Ok(Added::New));
-        assert_eq!(b.add(1, &row(&["K2", "other", ""])), Ok(Added::New));
-        assert_eq!(b.add(2, &row(&["k1", "", "Completed"])), Ok(Added::Merged));
-        assert_eq!(b.add(3, &row(&["K1", "#N/A", ""])), Ok(Added::Merged));
-        assert_eq!(b.rows(), 2);
-        let (csv, mut index) = b.finish();
-        assert_eq!(
-            String::from_utf8(csv).unwrap(),
-            "uuid__c,Subject,Status\nK2,other,\nK1,#N/A,Completed\n"
-        );
-        assert_eq!(index.take(["K1", "x", "y"]), Some(vec![0, 2, 3]));
-        assert_eq!(index.take(["K1", "x", "y"]), None);
-        assert_eq!(index.unanswered(), vec![vec![1]]);
-    }
-
-    #[test]
-    fn a_full_job_refuses_new_keys_but_still_merges() {
-        let mut b = upsert_buffer(40);
-        b.add(0, &row(&["K1", "aaaaaaaa", ""])).unwrap();
-        assert_eq!(
-            b.add(1, &row(&["K2", "bbbbbbbbbbbb", ""])),
-            Err(Refused::Full)
-        );
-        assert_eq!(b.add(2, &row(&["K1", "", "x"])), Ok(Added::Merged));
-        assert_eq!(b.rows(), 1);
-    }
-
-    #[test]
-    fn new_columns_pad_earlier_rows_and_content_join_ignores_padding() {
-        let mut b = JobBuffer::new(
-            &cols(&["Subject"]),
-            RowKey::Content,
-            1 << 20,
-            Default::default(),
-        );
-        b.add(0, &row(&["a"])).unwrap();
-        b.add(1, &row(&["a"])).unwrap();
-        let i = b.column_index("Owner.Ext__c");
-        assert_eq!(i, 1);
-        b.add(2, &row(&["b", "U1"])).unwrap();
-        let (csv, mut index) = b.finish();
-        assert_eq!(
-            String::from_utf8(csv).unwrap(),
-            "Subject,Owner.Ext__c\na,\na,\nb,U1\n"
-        );
-        assert_eq!(index.take(["a", ""]), Some(vec![1]));
-        assert_eq!(index.take(["a", ""]), Some(vec![0]));
-        assert_eq!(index.take(["a", ""]), None);
-        assert_eq!(index.take(["b", "U1"]), Some(vec![2]));
-    }
-
-    #[test]
-    fn an_unused_relationship_column_gives_way_to_its_dotted_columns() {
-        let mut b = JobBuffer::new(
-            &cols(&["Subject", "What"]),
-            RowKey::Content,
-            1 << 20,
-            Default::default(),
-        );
-        let at = b.column_index("What.ExtId__c");
-        let mut cells = row(&["s", "", ""]);
-        cells[at] = "A1".into();
-        b.add(0, &cells).unwrap();
-        let (csv, mut index) = b.finish();
-        assert_eq!(
-            String::from_utf8(csv).unwrap(),
-            "Subject,What.ExtId__c\ns,A1\n"
-        );
-        assert_eq!(index.take(["s", "A1"]), Some(vec![0]));
-    }
-
-    #[test]
-    fn many_writes_to_one_key_stay_compact() {
-        let mut b = upsert_buffer(1 << 20);
-        for i in 0..10_000u64 {
-            b.add(i, &row(&["K", &i.to_string(), ""])).unwrap();
-        }
-        assert!(b.data.len() < 200, "{}", b.data.len());
-        let (csv, mut index) = b.finish();
-        assert_eq!(
-            String::from_utf8(csv).unwrap(),
-            "uuid__c,Subject,Status\nK,9999,\n"
-        );
-        assert_eq!(index.take(["k", "", ""]).unwrap().len(), 10_000);
-    }
-}
+#[path = "buffer_tests.rs"]
+mod tests;

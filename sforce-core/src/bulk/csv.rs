@@ -106,13 +106,6 @@ impl<'a> CsvTable<'a> {
         &self.headers
     }
 
-    /// The position of a column (case-insensitive, as API names are).
-    pub(crate) fn column(&self, name: &str) -> Option<usize> {
-        self.headers
-            .iter()
-            .position(|h| h.eq_ignore_ascii_case(name))
-    }
-
     /// The next record, if any.
     pub(crate) fn next_record(&mut self) -> Option<Result<::csv::StringRecord, ::csv::Error>> {
         if self.headers.is_empty() {
@@ -124,6 +117,71 @@ impl<'a> CsvTable<'a> {
             Ok(false) => None,
             Err(err) => Some(Err(err)),
         }
+    }
+}
+
+/// A CSV body with a header row that arrives in chunks (a result file read as it downloads,
+/// so that it is never held whole): [`CsvChunks::push`] returns the records a chunk
+/// completes, [`CsvChunks::finish`] the rest. A newline inside quotes is data, not a record
+/// end (`""` toggles the quote state twice, so escaped quotes keep it right).
+#[derive(Debug, Default)]
+pub(crate) struct CsvChunks {
+    pending: Vec<u8>,
+    /// Bytes of `pending` already scanned for record ends.
+    scanned: usize,
+    in_quotes: bool,
+    headers: Option<Vec<String>>,
+}
+
+impl CsvChunks {
+    /// The header row, once it has arrived.
+    pub(crate) fn headers(&self) -> &[String] {
+        self.headers.as_deref().unwrap_or_default()
+    }
+
+    /// Adds a chunk; returns the records it completed (not the header).
+    pub(crate) fn push(&mut self, chunk: &[u8]) -> Result<Vec<::csv::StringRecord>, ::csv::Error> {
+        self.pending.extend_from_slice(chunk);
+        let mut end = None;
+        for (i, &b) in self.pending[self.scanned..].iter().enumerate() {
+            match b {
+                b'"' => self.in_quotes = !self.in_quotes,
+                b'\n' if !self.in_quotes => end = Some(self.scanned + i + 1),
+                _ => {}
+            }
+        }
+        self.scanned = self.pending.len();
+        let Some(end) = end else {
+            return Ok(Vec::new());
+        };
+        let records = self.parse(end)?;
+        self.pending.drain(..end);
+        self.scanned -= end;
+        Ok(records)
+    }
+
+    /// The records after the last newline (a body without a final newline).
+    pub(crate) fn finish(&mut self) -> Result<Vec<::csv::StringRecord>, ::csv::Error> {
+        let records = self.parse(self.pending.len())?;
+        self.pending.clear();
+        self.scanned = 0;
+        Ok(records)
+    }
+
+    fn parse(&mut self, end: usize) -> Result<Vec<::csv::StringRecord>, ::csv::Error> {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(&self.pending[..end]);
+        let mut records = Vec::new();
+        for record in reader.records() {
+            let record = record?;
+            if self.headers.is_none() {
+                self.headers = Some(record.iter().map(str::to_owned).collect());
+            } else {
+                records.push(record);
+            }
+        }
+        Ok(records)
     }
 }
 
@@ -252,5 +310,25 @@ mod tests {
             json!({"Id": "00T1", "Subject": null, "Owner": {"Name": "Ann"}})
         );
         assert!(table.next_record().is_none());
+    }
+
+    #[test]
+    fn chunked_csv_splits_records_at_newlines_outside_quotes() {
+        let body = "sf__Id,sf__Error,Subject\n1,\"a\nb\",\"say \"\"hi\"\"\"\n2,,last";
+        for size in 1..body.len() {
+            let mut rows = CsvChunks::default();
+            let mut got = Vec::new();
+            for chunk in body.as_bytes().chunks(size) {
+                got.extend(rows.push(chunk).unwrap());
+            }
+            got.extend(rows.finish().unwrap());
+            assert_eq!(rows.headers(), ["sf__Id", "sf__Error", "Subject"]);
+            let got: Vec<Vec<&str>> = got.iter().map(|r| r.iter().collect()).collect();
+            assert_eq!(
+                got,
+                [vec!["1", "a\nb", "say \"hi\""], vec!["2", "", "last"]],
+                "{size}"
+            );
+        }
     }
 }

@@ -11,7 +11,7 @@ use super::progress::{Progress, ProgressEvent};
 use crate::client::Client;
 use crate::client::path::check_name;
 use crate::client::pipeline::Resend;
-use crate::client::request::{Call, Response};
+use crate::client::request::{BodyChunks, Call, Response};
 use crate::error::{Error, Result};
 
 /// The state of a Bulk API 2.0 job.
@@ -320,7 +320,9 @@ impl Client {
         self.execute_ok(&call).await?.json()
     }
 
-    pub(crate) async fn upload_job_data(&self, id: &str, csv: Vec<u8>) -> Result<()> {
+    /// Uploads a job's CSV; returns the CSV's buffer (emptied by the caller), or an empty one
+    /// when it is still shared.
+    pub(crate) async fn upload_job_data(&self, id: &str, csv: Vec<u8>) -> Result<Vec<u8>> {
         // A PUT, but not idempotent here: Salesforce refuses a second upload to one job, so
         // the pipeline may resend it only when the first cannot have arrived.
         let mut call = Call::new(
@@ -329,7 +331,10 @@ impl Client {
         )
         .resend(Resend::NotIdempotent);
         call.body = Some((csv.into(), "text/csv".to_owned()));
-        self.execute_ok(&call).await.map(drop)
+        self.execute_ok(&call).await?;
+        // The buffer back for the next job, when nothing else holds it any more.
+        let body = call.body.take().map(|(body, _)| body).unwrap_or_default();
+        Ok(body.try_into_mut().map(Vec::from).unwrap_or_default())
     }
 
     pub(crate) async fn set_job_state(
@@ -353,12 +358,15 @@ impl Client {
         self.execute_ok(&call).await.map(drop)
     }
 
-    pub(crate) async fn job_results(&self, id: &str, which: ResultsKind) -> Result<bytes::Bytes> {
+    /// A result file of an ingest job, chunk by chunk as it downloads (it is as large as
+    /// the upload: never held whole).
+    pub(crate) async fn job_results(&self, id: &str, which: ResultsKind) -> Result<BodyChunks> {
         let call = Call::new(
             Method::GET,
             self.job_path(JobKind::Ingest, Some(id), which.resource())?,
-        );
-        Ok(self.execute_ok(&call).await?.body)
+        )
+        .streamed();
+        Ok(self.execute_ok(&call).await?.chunks())
     }
 
     pub(crate) async fn query_results_page(

@@ -7,24 +7,32 @@ use std::sync::Arc;
 use futures::{Stream, StreamExt};
 use serde_json::Value;
 
-use super::buffer::{Added, JobBuffer, JoinIndex, KeyFold, RowKey};
-use super::csv::{CsvTable, cell, parse_error_cell};
+use super::buffer::{Added, JobBuffer, JoinIndex, KeyFold, RowKey, Spare};
+use super::csv::{CsvChunks, cell, parse_error_cell};
+use super::guard::JobGuard;
 use super::job::{
     IngestJobRequest, IngestOperation, JobInfo, JobKind, JobState, PollPolicy, ResultsKind,
 };
 use super::progress::{Progress, ProgressEvent};
-use super::results::{LoadReport, RecordOutcome, RecordResult};
+use super::results::{LoadOutcome, LoadReport, LoadResult};
 use crate::client::Client;
 use crate::client::path::check_name;
 use crate::error::{ApiErrorItem, Error, ErrorCode, Result};
 use crate::types::Id;
 
-/// The default upload limit: 100 MB of CSV, the size Salesforce documents as safe for one
-/// upload (the hard limit is 150 MB after base64 encoding).
-pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 100 * 1024 * 1024;
+/// The default upload limit: 32 MiB of CSV per job.
+///
+/// Salesforce accepts up to 100 MB of CSV in one upload (150 MB after base64 encoding), but a
+/// job's CSV is buffered in memory (merging writes to one key needs the job's rows at hand),
+/// with a per-row index beside it: with short rows a load peaks near 3× its upload limit. At
+/// 32 MiB that is about 100 MB whatever the number of records; at 100 MB it would pass 300 MB.
+/// Smaller jobs cost a few more requests (create, upload, close, polls and result reads: about
+/// ten a job) and nothing in throughput, since Salesforce processes every job in chunks of
+/// 10,000 records anyway. Raise it with [`Load::max_upload_bytes`] when memory allows.
+pub const DEFAULT_MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
 type Encode<T> = Arc<dyn Fn(T) -> std::result::Result<Vec<(String, Value)>, String> + Send + Sync>;
-type ResultSink = Box<dyn FnMut(RecordResult) + Send>;
+type ResultSink = Box<dyn FnMut(LoadResult) + Send>;
 
 /// A bulk load: records in, one typed result per record out. Built by
 /// [`Bulk::upsert`](super::Bulk::upsert), [`insert`](super::Bulk::insert),
@@ -43,15 +51,28 @@ type ResultSink = Box<dyn FnMut(RecordResult) + Send>;
 ///    (`PUT /jobs/ingest/{id}/batches`), closes it (`UploadComplete`), polls it with
 ///    [`PollPolicy`] until it is `JobComplete`, `Failed` or `Aborted`;
 /// 3. reads `successfulResults`, `failedResults` and `unprocessedrecords` and hands one
-///    [`RecordResult`] per input record to [`on_result`](Load::on_result) (joined by key, or
+///    [`LoadResult`] per input record to [`on_result`](Load::on_result) (joined by key, or
 ///    by row content for inserts), then starts the next job.
 ///
-/// Jobs run one at a time, so a key written in two jobs of one load takes effect in input
-/// order. Memory is the current job's CSV (at most `max_upload_bytes`) plus 40 to 60 bytes per
-/// row of it (the key set holds 64-bit hashes of the keys, per job), then one result file at
-/// a time: flat in the number of records. Results are streamed to the callback, not
-/// collected (except by [`Load::run_collect`]). With the default 100 MB limit and short rows,
-/// expect about twice the limit at peak; set a smaller limit to bound it lower.
+/// # Memory
+///
+/// Flat in the number of records: the current job's CSV (at most `max_upload_bytes`) plus 40
+/// to 60 bytes per row of it (a 64-bit hash of each key, never the key, and the row's input
+/// position; the key set is per job, emptied when the job is done, its allocations reused by
+/// the next job). Result files are read as they
+/// download, a chunk at a time, and each record's [`LoadResult`] goes to
+/// [`on_result`](Load::on_result) at once: nothing is kept per record across jobs (except by
+/// [`Load::run_collect`], which collects them). With short rows, expect a peak near three
+/// times the upload limit (see [`DEFAULT_MAX_UPLOAD_BYTES`]).
+///
+/// # Jobs run one after another
+///
+/// A key may be written in two jobs of one load (writes are merged inside a job only, so the
+/// key set stays per job). Jobs run one at a time, the next created only once the previous one
+/// is `JobComplete`, so the later job's write lands last: later wins across jobs too. The
+/// next job's upload is not overlapped with the previous job's processing on purpose: two
+/// jobs processed at once could hold one key, and which lands last would not be defined (or
+/// they would fail on the row lock).
 ///
 /// # Concurrency with REST upserts
 ///
@@ -59,7 +80,7 @@ type ResultSink = Box<dyn FnMut(RecordResult) + Send>;
 /// while a job holding that key is being processed is not merged with it. Salesforce applies
 /// both; which lands last is not defined, and a concurrent insert of one new key makes one of
 /// them fail with `DUPLICATE_VALUE` (the REST upsert retries it as an update; the bulk row is
-/// reported as [`RecordOutcome::Failed`]). Do not write the same keys by REST during a load
+/// reported as [`LoadOutcome::Failed`]). Do not write the same keys by REST during a load
 /// when their order matters.
 ///
 /// # Dropping the future
@@ -127,11 +148,7 @@ impl<T: Send> Load<T> {
         self
     }
 
-    /// How to poll each job (default [`PollPolicy::default`]).
-    pub fn poll(mut self, poll: PollPolicy) -> Self {
-        self.poll = poll;
-        self
-    }
+    super::progress::watch_methods!("the load's jobs");
 
     /// Delete each job (`DELETE /jobs/ingest/{id}`) once its results are read (default
     /// `false`: Salesforce keeps finished jobs for 7 days).
@@ -140,15 +157,9 @@ impl<T: Send> Load<T> {
         self
     }
 
-    /// Calls `f` for every [`ProgressEvent`] of the load's jobs.
-    pub fn on_progress(mut self, f: impl Fn(&ProgressEvent) + Send + Sync + 'static) -> Self {
-        self.progress = Progress::new(f);
-        self
-    }
-
     /// Calls `f` with the result of every input record, job by job (records never sent,
-    /// [`RecordOutcome::Invalid`], at once).
-    pub fn on_result(mut self, f: impl FnMut(RecordResult) + Send + 'static) -> Self {
+    /// [`LoadOutcome::Invalid`], at once).
+    pub fn on_result(mut self, f: impl FnMut(LoadResult) + Send + 'static) -> Self {
         self.on_result = Some(Box::new(f));
         self
     }
@@ -164,14 +175,14 @@ impl<T: Send> Load<T> {
 
     /// Runs the load and also returns every record's result, sorted by input position. This
     /// keeps one result per record in memory: for large loads use [`Load::on_result`].
-    pub async fn run_collect<St>(mut self, records: St) -> Result<(LoadReport, Vec<RecordResult>)>
+    pub async fn run_collect<St>(mut self, records: St) -> Result<(LoadReport, Vec<LoadResult>)>
     where
         St: Stream<Item = T> + Send,
     {
         let collected = Arc::new(std::sync::Mutex::new(Vec::new()));
         let sink = collected.clone();
         let mut previous = self.on_result.take();
-        self.on_result = Some(Box::new(move |result: RecordResult| {
+        self.on_result = Some(Box::new(move |result: LoadResult| {
             if let Some(f) = previous.as_mut() {
                 f(result.clone());
             }
@@ -188,7 +199,7 @@ impl<T: Send> Load<T> {
     ///
     /// An error of a job request (create, upload, close, status, results) ends the load with
     /// that error. The rows of a job that was never closed are reported as
-    /// [`RecordOutcome::Unprocessed`] first (and the job aborted); rows of a job that was
+    /// [`LoadOutcome::Unprocessed`] first (and the job aborted); rows of a job that was
     /// closed get no result, since Salesforce may still process them.
     pub async fn run<St>(mut self, records: St) -> Result<LoadReport>
     where
@@ -202,7 +213,7 @@ impl<T: Send> Load<T> {
         check_name("sObject", &self.sobject)?;
         let hasher = RandomState::new();
         let mut report = LoadReport::default();
-        let mut buffer = self.new_buffer(&hasher);
+        let mut buffer = self.new_buffer(&hasher, Spare::default());
         let mut records = std::pin::pin!(records);
         let mut index = 0u64;
         while let Some(item) = records.next().await {
@@ -231,8 +242,10 @@ impl<T: Send> Load<T> {
                         break;
                     }
                     Err(_) => {
-                        let full = std::mem::replace(&mut buffer, self.new_buffer(&hasher));
-                        self.run_job(full, &mut report).await?;
+                        let empty = self.new_buffer(&hasher, Spare::default());
+                        let full = std::mem::replace(&mut buffer, empty);
+                        let spare = self.run_job(full, &mut report).await?;
+                        buffer = self.new_buffer(&hasher, spare);
                     }
                 }
             }
@@ -243,12 +256,13 @@ impl<T: Send> Load<T> {
         Ok(report)
     }
 
-    fn new_buffer(&self, hasher: &RandomState) -> JobBuffer {
+    fn new_buffer(&self, hasher: &RandomState, spare: Spare) -> JobBuffer {
         JobBuffer::new(
             &self.columns,
             self.key.clone(),
             self.max_upload_bytes,
             hasher.clone(),
+            spare,
         )
     }
 
@@ -270,16 +284,16 @@ impl<T: Send> Load<T> {
     fn invalid(&mut self, report: &mut LoadReport, input: u64, message: String) {
         self.deliver(
             report,
-            RecordResult {
+            LoadResult {
                 index: input,
-                outcome: RecordOutcome::Invalid { message },
+                outcome: LoadOutcome::Invalid { message },
                 merged: 1,
                 job_id: None,
             },
         );
     }
 
-    fn deliver(&mut self, report: &mut LoadReport, result: RecordResult) {
+    fn deliver(&mut self, report: &mut LoadReport, result: LoadResult) {
         report.count(&result.outcome);
         if let Some(f) = self.on_result.as_mut() {
             f(result);
@@ -290,14 +304,14 @@ impl<T: Send> Load<T> {
         &mut self,
         report: &mut LoadReport,
         inputs: Vec<u64>,
-        outcome: RecordOutcome,
+        outcome: LoadOutcome,
         job_id: &str,
     ) {
         let merged = u32::try_from(inputs.len()).unwrap_or(u32::MAX);
         for input in inputs {
             self.deliver(
                 report,
-                RecordResult {
+                LoadResult {
                     index: input,
                     outcome: outcome.clone(),
                     merged,
@@ -307,8 +321,9 @@ impl<T: Send> Load<T> {
         }
     }
 
-    /// Creates, uploads, closes and waits for one job, then delivers its results.
-    async fn run_job(&mut self, buffer: JobBuffer, report: &mut LoadReport) -> Result<()> {
+    /// Creates, uploads, closes and waits for one job, then delivers its results; returns
+    /// the job's allocations for the next one.
+    async fn run_job(&mut self, buffer: JobBuffer, report: &mut LoadReport) -> Result<Spare> {
         let rows = buffer.rows() as u64;
         let (csv, mut index) = buffer.finish();
         let bytes = csv.len() as u64;
@@ -334,10 +349,13 @@ impl<T: Send> Load<T> {
         let mut guard = JobGuard::new(&client, &job.id, &self.progress);
         report.jobs.push(job.id.clone());
         tracing::info!(job = %job.id, rows, bytes, "sforce.bulk: job created");
-        if let Err(err) = client.upload_job_data(&job.id, csv).await {
-            self.unprocessed(report, &mut index, &job.id);
-            return Err(err);
-        }
+        let csv = match client.upload_job_data(&job.id, csv).await {
+            Ok(csv) => csv,
+            Err(err) => {
+                self.unprocessed(report, &mut index, &job.id);
+                return Err(err);
+            }
+        };
         report.rows += rows;
         report.bytes += bytes;
         self.progress.emit(ProgressEvent::JobUploaded {
@@ -369,12 +387,12 @@ impl<T: Send> Load<T> {
         if self.delete_jobs {
             client.delete_job(JobKind::Ingest, &job.id).await?;
         }
-        Ok(())
+        Ok(index.recycle().with_data(csv))
     }
 
     fn unprocessed(&mut self, report: &mut LoadReport, index: &mut JoinIndex, job_id: &str) {
         for inputs in index.unanswered() {
-            self.deliver_all(report, inputs, RecordOutcome::Unprocessed, job_id);
+            self.deliver_all(report, inputs, LoadOutcome::Unprocessed, job_id);
         }
     }
 
@@ -399,24 +417,23 @@ impl<T: Send> Load<T> {
             files.push(ResultsKind::Unprocessed);
         }
         for kind in files {
-            let body = self.client.job_results(&info.id, kind).await?;
-            self.join_file(&info.id, kind, &body, index, report)?;
+            self.join_file(&info.id, kind, index, report).await?;
         }
         let missing = index.unanswered();
         if !missing.is_empty() && info.state == JobState::JobComplete {
             tracing::warn!(job = %info.id, rows = missing.len(), "sforce.bulk: rows missing from every result file; reported as unprocessed");
         }
         for inputs in missing {
-            self.deliver_all(report, inputs, RecordOutcome::Unprocessed, &info.id);
+            self.deliver_all(report, inputs, LoadOutcome::Unprocessed, &info.id);
         }
         Ok(())
     }
 
-    fn join_file(
+    /// Reads one result file as it downloads and delivers the result of each of its rows.
+    async fn join_file(
         &mut self,
         job_id: &str,
         kind: ResultsKind,
-        body: &[u8],
         index: &mut JoinIndex,
         report: &mut LoadReport,
     ) -> Result<()> {
@@ -425,61 +442,97 @@ impl<T: Send> Load<T> {
                 "job {job_id}: unreadable {kind:?} results CSV: {e}"
             ))
         };
-        let mut table = CsvTable::new(body).map_err(bad)?;
-        let id_at = table.column("sf__Id");
-        let created_at = table.column("sf__Created");
-        let error_at = table.column("sf__Error");
-        // Input columns of the result file, in upload column order.
-        let positions: Vec<Option<usize>> =
-            index.columns().iter().map(|c| table.column(c)).collect();
+        let mut body = self.client.job_results(job_id, kind).await?;
+        let mut rows = CsvChunks::default();
+        let mut columns = None;
+        loop {
+            let (records, last) = match body.chunk().await? {
+                Some(chunk) => (rows.push(&chunk).map_err(bad)?, false),
+                None => (rows.finish().map_err(bad)?, true),
+            };
+            if !records.is_empty() {
+                let columns = columns
+                    .get_or_insert_with(|| ResultColumns::new(rows.headers(), index.columns()));
+                for record in &records {
+                    self.join_row(job_id, kind, columns, record, index, report);
+                }
+            }
+            if last {
+                return Ok(());
+            }
+        }
+    }
+
+    fn join_row(
+        &mut self,
+        job_id: &str,
+        kind: ResultsKind,
+        columns: &ResultColumns,
+        record: &::csv::StringRecord,
+        index: &mut JoinIndex,
+        report: &mut LoadReport,
+    ) {
+        let cell = |at: Option<usize>| at.and_then(|p| record.get(p));
+        let cells = columns.inputs.iter().map(|&p| cell(p).unwrap_or(""));
+        let Some(inputs) = index.take(cells) else {
+            tracing::warn!(job = %job_id, ?kind, "sforce.bulk: a result row matches no uploaded row");
+            return;
+        };
+        let id = cell(columns.id)
+            .filter(|s| !s.is_empty())
+            .and_then(|s| Id::new(s).ok());
         let delete = matches!(
             self.operation,
             IngestOperation::Delete | IngestOperation::HardDelete
         );
-        while let Some(record) = table.next_record() {
-            let record = record.map_err(bad)?;
-            let cells = positions
-                .iter()
-                .map(|p| p.and_then(|p| record.get(p)).unwrap_or(""));
-            let Some(inputs) = index.take(cells) else {
-                tracing::warn!(job = %job_id, ?kind, "sforce.bulk: a result row matches no uploaded row");
-                continue;
-            };
-            let id = id_at
-                .and_then(|p| record.get(p))
-                .filter(|s| !s.is_empty())
-                .and_then(|s| Id::new(s).ok());
-            let outcome = match kind {
-                ResultsKind::Unprocessed => RecordOutcome::Unprocessed,
-                ResultsKind::Failed => RecordOutcome::Failed {
-                    id,
-                    error: parse_error_cell(error_at.and_then(|p| record.get(p)).unwrap_or("")),
+        let outcome = match kind {
+            ResultsKind::Unprocessed => LoadOutcome::Unprocessed,
+            ResultsKind::Failed => LoadOutcome::Failed {
+                id,
+                error: parse_error_cell(cell(columns.error).unwrap_or("")),
+            },
+            ResultsKind::Successful => match id {
+                None => LoadOutcome::Failed {
+                    id: None,
+                    error: ApiErrorItem::new(
+                        ErrorCode::Other("UNKNOWN".into()),
+                        "successful result row without a valid sf__Id",
+                    ),
                 },
-                ResultsKind::Successful => match id {
-                    None => RecordOutcome::Failed {
-                        id: None,
-                        error: ApiErrorItem::new(
-                            ErrorCode::Other("UNKNOWN".into()),
-                            "successful result row without a valid sf__Id",
-                        ),
-                    },
-                    Some(id) if delete => RecordOutcome::Deleted { id },
-                    Some(id)
-                        if created_at
-                            .and_then(|p| record.get(p))
-                            .is_some_and(|c| c.eq_ignore_ascii_case("true")) =>
-                    {
-                        RecordOutcome::Created { id }
-                    }
-                    Some(id) if self.operation == IngestOperation::Insert => {
-                        RecordOutcome::Created { id }
-                    }
-                    Some(id) => RecordOutcome::Updated { id },
-                },
-            };
-            self.deliver_all(report, inputs, outcome, job_id);
+                Some(id) if delete => LoadOutcome::Deleted { id },
+                Some(id)
+                    if cell(columns.created).is_some_and(|c| c.eq_ignore_ascii_case("true")) =>
+                {
+                    LoadOutcome::Created { id }
+                }
+                Some(id) if self.operation == IngestOperation::Insert => {
+                    LoadOutcome::Created { id }
+                }
+                Some(id) => LoadOutcome::Updated { id },
+            },
+        };
+        self.deliver_all(report, inputs, outcome, job_id);
+    }
+}
+
+/// Where a result file has the columns a join reads.
+struct ResultColumns {
+    id: Option<usize>,
+    created: Option<usize>,
+    error: Option<usize>,
+    /// The upload's columns, in upload order.
+    inputs: Vec<Option<usize>>,
+}
+
+impl ResultColumns {
+    fn new(headers: &[String], uploaded: &[String]) -> Self {
+        let at = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+        ResultColumns {
+            id: at("sf__Id"),
+            created: at("sf__Created"),
+            error: at("sf__Error"),
+            inputs: uploaded.iter().map(|c| at(c)).collect(),
         }
-        Ok(())
     }
 }
 
@@ -501,64 +554,6 @@ fn layout(
         return Err(format!("no value for the key field {name}"));
     }
     Ok(row)
-}
-
-/// Makes sure a dropped load says what it leaves behind (see [`Load`]).
-struct JobGuard {
-    client: Client,
-    id: String,
-    progress: Progress,
-    state: JobState,
-    armed: bool,
-}
-
-impl JobGuard {
-    fn new(client: &Client, id: &str, progress: &Progress) -> Self {
-        JobGuard {
-            client: client.clone(),
-            id: id.to_owned(),
-            progress: progress.clone(),
-            state: JobState::Open,
-            armed: true,
-        }
-    }
-
-    fn disarm(&mut self) {
-        self.armed = false;
-    }
-}
-
-impl Drop for JobGuard {
-    fn drop(&mut self) {
-        if !self.armed || self.state.is_terminal() {
-            return;
-        }
-        let mut aborted = false;
-        if self.state == JobState::Open
-            && let Ok(runtime) = tokio::runtime::Handle::try_current()
-        {
-            let client = self.client.clone();
-            let id = self.id.clone();
-            runtime.spawn(async move {
-                    if let Err(err) = client.set_job_state(JobKind::Ingest, &id, JobState::Aborted).await {
-                        tracing::warn!(job = %id, error = %err, "sforce.bulk: could not abort an abandoned open job");
-                    }
-                });
-            aborted = true;
-        }
-        tracing::warn!(
-            job = %self.id,
-            state = %self.state,
-            aborted,
-            "sforce.bulk: load stopped before its job finished; {}",
-            if aborted { "the open job is being aborted" } else { "the job keeps running on Salesforce and its results are not read" }
-        );
-        self.progress.emit(ProgressEvent::JobAbandoned {
-            job_id: self.id.clone(),
-            state: self.state.clone(),
-            aborted,
-        });
-    }
 }
 
 /// The key of a typed load keyed by an external ID.

@@ -14,7 +14,7 @@
 //! Each ingest call returns a [`Load`], which takes any `Stream` (or, with
 //! [`Load::run_iter`], iterator) of items, splits them into jobs of at most
 //! [`Load::max_upload_bytes`] of CSV, merges writes to one key inside a job (so no job holds
-//! a key twice), and reports one [`RecordResult`] per input record. See [`Load`] for the
+//! a key twice), and reports one [`LoadResult`] per input record. See [`Load`] for the
 //! details, the memory it uses, what happens when its future is dropped, and what holds
 //! against concurrent REST upserts.
 //!
@@ -56,6 +56,7 @@
 
 mod buffer;
 pub mod csv;
+mod guard;
 mod job;
 mod load;
 mod progress;
@@ -68,7 +69,7 @@ pub use job::{IngestOperation, JobInfo, JobState, PollPolicy, QueryOperation};
 pub use load::{DEFAULT_MAX_UPLOAD_BYTES, Load};
 pub use progress::ProgressEvent;
 pub use query::{DEFAULT_MAX_RECORDS, QueryJob};
-pub use results::{LoadReport, RecordOutcome, RecordResult};
+pub use results::{LoadOutcome, LoadReport, LoadResult};
 
 use crate::client::Client;
 use crate::error::Result;
@@ -260,7 +261,7 @@ impl Bulk {
     /// Uploads a job's CSV (`PUT /jobs/ingest/{id}/batches`, `text/csv`). Salesforce accepts
     /// one upload per job.
     pub async fn upload(&self, job_id: &str, csv: Vec<u8>) -> Result<()> {
-        self.client.upload_job_data(job_id, csv).await
+        self.client.upload_job_data(job_id, csv).await.map(drop)
     }
 
     /// Closes an ingest job (`state: UploadComplete`): Salesforce starts processing it.
@@ -318,6 +319,11 @@ impl Bulk {
             ResultFile::Failed => ResultsKind::Failed,
             ResultFile::Unprocessed => ResultsKind::Unprocessed,
         };
-        Ok(self.client.job_results(job_id, kind).await?.to_vec())
+        let mut body = self.client.job_results(job_id, kind).await?;
+        let mut csv = Vec::new();
+        while let Some(chunk) = body.chunk().await? {
+            csv.extend_from_slice(&chunk);
+        }
+        Ok(csv)
     }
 }

@@ -67,3 +67,24 @@ impl fmt::Debug for Progress {
         })
     }
 }
+
+/// The `poll` and `on_progress` builder methods of [`Load`](super::Load) and
+/// [`QueryJob`](super::QueryJob), which wait for their jobs alike (fields `poll` and
+/// `progress`); `$what` names what is polled, for the docs.
+macro_rules! watch_methods {
+    ($what:literal) => {
+        #[doc = concat!("How to poll ", $what, " (default [`PollPolicy::default`]).")]
+        pub fn poll(mut self, poll: PollPolicy) -> Self {
+            self.poll = poll;
+            self
+        }
+
+        #[doc = concat!("Calls `f` for every [`ProgressEvent`] of ", $what, ".")]
+        pub fn on_progress(mut self, f: impl Fn(&ProgressEvent) + Send + Sync + 'static) -> Self {
+            self.progress = Progress::new(f);
+            self
+        }
+    };
+}
+
+pub(crate) use watch_methods;

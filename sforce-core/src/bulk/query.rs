@@ -88,17 +88,7 @@ impl<T: Send + 'static> QueryJob<T> {
         self
     }
 
-    /// How to poll the job (default [`PollPolicy::default`]).
-    pub fn poll(mut self, poll: PollPolicy) -> Self {
-        self.poll = poll;
-        self
-    }
-
-    /// Calls `f` for every [`ProgressEvent`] of the job.
-    pub fn on_progress(mut self, f: impl Fn(&ProgressEvent) + Send + Sync + 'static) -> Self {
-        self.progress = Progress::new(f);
-        self
-    }
+    super::progress::watch_methods!("the job");
 
     /// The rows, in the order Salesforce returns them. The first poll creates the job; an
     /// error (job creation, a job that ends `Failed` or `Aborted`, a page, a row that does not

@@ -6,7 +6,7 @@ use crate::types::Id;
 /// What happened to one input record of a load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum RecordOutcome {
+pub enum LoadOutcome {
     /// The row that carried the record created a record.
     Created {
         /// The new record's Id.
@@ -40,14 +40,14 @@ pub enum RecordOutcome {
     },
 }
 
-impl RecordOutcome {
+impl LoadOutcome {
     /// The record Id, for created, updated, deleted (and failed rows that have one).
     pub fn id(&self) -> Option<&Id> {
         match self {
-            RecordOutcome::Created { id }
-            | RecordOutcome::Updated { id }
-            | RecordOutcome::Deleted { id } => Some(id),
-            RecordOutcome::Failed { id, .. } => id.as_ref(),
+            LoadOutcome::Created { id }
+            | LoadOutcome::Updated { id }
+            | LoadOutcome::Deleted { id } => Some(id),
+            LoadOutcome::Failed { id, .. } => id.as_ref(),
             _ => None,
         }
     }
@@ -56,9 +56,7 @@ impl RecordOutcome {
     pub fn is_success(&self) -> bool {
         matches!(
             self,
-            RecordOutcome::Created { .. }
-                | RecordOutcome::Updated { .. }
-                | RecordOutcome::Deleted { .. }
+            LoadOutcome::Created { .. } | LoadOutcome::Updated { .. } | LoadOutcome::Deleted { .. }
         )
     }
 }
@@ -66,16 +64,16 @@ impl RecordOutcome {
 /// The outcome of one input record, joined back to it by its position in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct RecordResult {
+pub struct LoadResult {
     /// The record's 0-based position in the input stream or iterator.
     pub index: u64,
     /// What happened to it.
-    pub outcome: RecordOutcome,
+    pub outcome: LoadOutcome,
     /// How many input records the row that carried this one merged (1: not merged). Writes to
     /// one key inside one job are merged field by field, later wins; each of them gets the
     /// outcome of the merged row.
     pub merged: u32,
-    /// The job that carried the row (`None` for [`RecordOutcome::Invalid`]).
+    /// The job that carried the row (`None` for [`LoadOutcome::Invalid`]).
     pub job_id: Option<String>,
 }
 
@@ -101,21 +99,21 @@ pub struct LoadReport {
     pub failed: u64,
     /// Input records whose row was not processed.
     pub unprocessed: u64,
-    /// Input records never sent ([`RecordOutcome::Invalid`]).
+    /// Input records never sent ([`LoadOutcome::Invalid`]).
     pub invalid: u64,
     /// Bytes of CSV uploaded.
     pub bytes: u64,
 }
 
 impl LoadReport {
-    pub(crate) fn count(&mut self, outcome: &RecordOutcome) {
+    pub(crate) fn count(&mut self, outcome: &LoadOutcome) {
         let slot = match outcome {
-            RecordOutcome::Created { .. } => &mut self.created,
-            RecordOutcome::Updated { .. } => &mut self.updated,
-            RecordOutcome::Deleted { .. } => &mut self.deleted,
-            RecordOutcome::Failed { .. } => &mut self.failed,
-            RecordOutcome::Unprocessed => &mut self.unprocessed,
-            RecordOutcome::Invalid { .. } => &mut self.invalid,
+            LoadOutcome::Created { .. } => &mut self.created,
+            LoadOutcome::Updated { .. } => &mut self.updated,
+            LoadOutcome::Deleted { .. } => &mut self.deleted,
+            LoadOutcome::Failed { .. } => &mut self.failed,
+            LoadOutcome::Unprocessed => &mut self.unprocessed,
+            LoadOutcome::Invalid { .. } => &mut self.invalid,
         };
         *slot += 1;
     }

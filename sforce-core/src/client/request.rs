@@ -34,6 +34,11 @@ pub(crate) struct Call {
     pub(crate) headers: HeaderMap,
     /// Whether the pipeline may send it again after a transient failure.
     pub(crate) resend: Resend,
+    /// Leave a success body unread, for the caller to read chunk by chunk
+    /// ([`Response::chunks`]): Bulk API result files are as large as the upload. The
+    /// pipeline's permit ends with the response head; a failure while reading the body is not
+    /// retried.
+    pub(crate) streamed: bool,
 }
 
 impl Call {
@@ -44,8 +49,15 @@ impl Call {
             body: None,
             headers: HeaderMap::new(),
             resend: Resend::for_method(&method),
+            streamed: false,
             method,
         }
+    }
+
+    /// Leaves a 2xx body unread (see [`Response::chunks`]). Error bodies are still read.
+    pub(crate) fn streamed(mut self) -> Self {
+        self.streamed = true;
+        self
     }
 
     /// Sets whether the pipeline may send the call again (default: by method, see
@@ -76,8 +88,11 @@ pub(crate) struct Response {
     pub(crate) status: StatusCode,
     /// The response headers (Bulk API 2.0 query results page with `Sforce-Locator`).
     pub(crate) headers: HeaderMap,
-    /// The body as received (shared, not copied: Bulk API result files are large).
+    /// The body as received (shared, not copied). Empty for a success of a
+    /// [`Call::streamed`] call: its body is in `unread`.
     pub(crate) body: bytes::Bytes,
+    /// The unread body of a success of a [`Call::streamed`] call.
+    pub(crate) unread: Option<Unread>,
     /// The `Retry-After` header, when the server sent one.
     pub(crate) retry_after: Option<std::time::Duration>,
     /// Requests the pipeline sent to obtain this response (1 without retries).
@@ -86,7 +101,70 @@ pub(crate) struct Response {
     pub(crate) redactor: Option<Arc<Redactor>>,
 }
 
+/// A response body not read yet, taken once with [`Response::chunks`]. Shared so that
+/// `Response` stays `Clone`.
+#[derive(Clone)]
+pub(crate) struct Unread(Arc<std::sync::Mutex<Option<reqwest::Response>>>);
+
+impl std::fmt::Debug for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Unread")
+    }
+}
+
+/// The body of a [`Call::streamed`] success, read chunk by chunk.
+#[derive(Debug)]
+pub(crate) struct BodyChunks {
+    /// A body already read, handed out as the first chunk.
+    first: Option<bytes::Bytes>,
+    response: Option<reqwest::Response>,
+    context: RequestContext,
+    redactor: Option<Arc<Redactor>>,
+}
+
+impl BodyChunks {
+    /// The next chunk of the body; `None` at its end. A read error ends the body (the
+    /// request is not resent: part of it was already handed out).
+    pub(crate) async fn chunk(&mut self) -> Result<Option<bytes::Bytes>> {
+        if let Some(first) = self.first.take() {
+            return Ok(Some(first));
+        }
+        let Some(response) = self.response.as_mut() else {
+            return Ok(None);
+        };
+        match response.chunk().await {
+            Ok(Some(chunk)) => Ok(Some(chunk)),
+            Ok(None) => {
+                self.response = None;
+                Ok(None)
+            }
+            Err(err) => {
+                self.response = None;
+                let error = Error::from_reqwest(self.context.clone(), err);
+                Err(match &self.redactor {
+                    Some(redactor) => redactor.error(error),
+                    None => error,
+                })
+            }
+        }
+    }
+}
+
 impl Response {
+    /// The body, chunk by chunk: the unread body of a [`Call::streamed`] success (taken
+    /// once), else the body already read as one chunk.
+    pub(crate) fn chunks(self) -> BodyChunks {
+        let response = self
+            .unread
+            .and_then(|u| u.0.lock().unwrap_or_else(|e| e.into_inner()).take());
+        BodyChunks {
+            first: (!self.body.is_empty()).then_some(self.body),
+            response,
+            context: self.context,
+            redactor: self.redactor,
+        }
+    }
+
     /// Decodes the body as JSON, or a [`Error::Decode`] with a body excerpt.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T> {
         serde_json::from_slice(&self.body).map_err(|err| {
@@ -284,15 +362,22 @@ impl Client {
         {
             *lock(&self.inner.api_usage) = Some(usage);
         }
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| Error::from_reqwest(context.clone(), err))?;
+        let (body, unread) = if call.streamed && status.is_success() {
+            let unread = Unread(Arc::new(std::sync::Mutex::new(Some(response))));
+            (bytes::Bytes::new(), Some(unread))
+        } else {
+            let body = response
+                .bytes()
+                .await
+                .map_err(|err| Error::from_reqwest(context.clone(), err))?;
+            (body, None)
+        };
         Ok(Response {
             context,
             status,
             headers,
             body,
+            unread,
             retry_after,
             attempts: 1,
             redactor: Some(Arc::clone(&self.inner.redactor)),

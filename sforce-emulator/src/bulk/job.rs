@@ -8,42 +8,14 @@ use serde_json::{Value, json};
 
 use crate::coerce::format_datetime;
 
+/// A job state: the client's type, so that both sides name states alike.
+pub(crate) use sforce_core::bulk::JobState;
+
 /// Ingest or query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum JobKind {
     Ingest,
     Query,
-}
-
-/// A job state, as Salesforce names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum JobState {
-    Open,
-    UploadComplete,
-    InProgress,
-    JobComplete,
-    Failed,
-    Aborted,
-}
-
-impl JobState {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            JobState::Open => "Open",
-            JobState::UploadComplete => "UploadComplete",
-            JobState::InProgress => "InProgress",
-            JobState::JobComplete => "JobComplete",
-            JobState::Failed => "Failed",
-            JobState::Aborted => "Aborted",
-        }
-    }
-
-    pub(crate) fn is_terminal(self) -> bool {
-        matches!(
-            self,
-            JobState::JobComplete | JobState::Failed | JobState::Aborted
-        )
-    }
 }
 
 /// The mutable part of a job.
@@ -134,12 +106,11 @@ impl Job {
     }
 
     pub(crate) fn state(&self) -> JobState {
-        self.data().state
+        self.data().state.clone()
     }
 
     /// Moves to `state`, stamping `systemModstamp` (and the processing time when it ends).
     pub(crate) fn set_state(data: &mut JobData, state: JobState) {
-        data.state = state;
         data.modstamp = format_datetime(time::OffsetDateTime::now_utc());
         if state == JobState::InProgress {
             data.started = Some(Instant::now());
@@ -149,6 +120,7 @@ impl Job {
         {
             data.processing_ms = started.elapsed().as_millis() as u64;
         }
+        data.state = state;
     }
 
     /// The job info JSON (`GET /jobs/{ingest|query}/{id}`); `detail` adds the counters.

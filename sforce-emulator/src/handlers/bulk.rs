@@ -25,11 +25,13 @@ pub(crate) fn routes(data: &str) -> Router<Shared> {
     Router::new()
         .route(
             &format!("{data}/jobs/ingest"),
-            post(create_ingest).get(list_ingest),
+            post(create_ingest).get(of_kind(list, JobKind::Ingest)),
         )
         .route(
             &format!("{data}/jobs/ingest/{{job}}"),
-            get(ingest_info).patch(ingest_state).delete(delete_ingest),
+            get(of_kind(info, JobKind::Ingest))
+                .patch(ingest_state)
+                .delete(of_kind(delete, JobKind::Ingest)),
         )
         .route(
             &format!("{data}/jobs/ingest/{{job}}/{{resource}}"),
@@ -39,16 +41,31 @@ pub(crate) fn routes(data: &str) -> Router<Shared> {
         )
         .route(
             &format!("{data}/jobs/query"),
-            post(create_query).get(list_query),
+            post(create_query).get(of_kind(list, JobKind::Query)),
         )
         .route(
             &format!("{data}/jobs/query/{{job}}"),
-            get(query_info).patch(query_state).delete(delete_query),
+            get(of_kind(info, JobKind::Query))
+                .patch(query_state)
+                .delete(of_kind(delete, JobKind::Query)),
         )
         .route(
             &format!("{data}/jobs/query/{{job}}/results"),
             get(query_results),
         )
+}
+
+/// A handler running `f` for jobs of `kind`: listing, reading and deleting a job are the same
+/// for ingest and query jobs.
+fn of_kind(
+    f: fn(&State, &Params, JobKind) -> Result<Response, ApiError>,
+    kind: JobKind,
+) -> impl Fn(AxumState<Shared>, Params) -> std::future::Ready<Result<Response, ApiError>>
++ Clone
++ Send
++ Sync
++ 'static {
+    move |AxumState(state), params| std::future::ready(f(&state, &params, kind))
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,22 +158,7 @@ async fn create_ingest(
     Ok(json_response(StatusCode::OK, job.info(false)))
 }
 
-/// `GET /jobs/ingest`: every ingest job.
-async fn list_ingest(
-    AxumState(state): AxumState<Shared>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    list(&state, &params, JobKind::Ingest)
-}
-
-/// `GET /jobs/query`: every query job.
-async fn list_query(
-    AxumState(state): AxumState<Shared>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    list(&state, &params, JobKind::Query)
-}
-
+/// `GET /jobs/{ingest|query}`: every job of `kind`.
 fn list(state: &State, params: &Params, kind: JobKind) -> Result<Response, ApiError> {
     params.version(state)?;
     let records: Vec<Value> = state
@@ -172,21 +174,9 @@ fn list(state: &State, params: &Params, kind: JobKind) -> Result<Response, ApiEr
     ))
 }
 
-/// `GET /jobs/ingest/{id}`.
-async fn ingest_info(
-    AxumState(state): AxumState<Shared>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    let job = find(&state, &params, JobKind::Ingest)?;
-    Ok(json_response(StatusCode::OK, job.info(true)))
-}
-
-/// `GET /jobs/query/{id}`.
-async fn query_info(
-    AxumState(state): AxumState<Shared>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    let job = find(&state, &params, JobKind::Query)?;
+/// `GET /jobs/{ingest|query}/{id}`.
+fn info(state: &State, params: &Params, kind: JobKind) -> Result<Response, ApiError> {
+    let job = find(state, params, kind)?;
     Ok(json_response(StatusCode::OK, job.info(true)))
 }
 
@@ -242,8 +232,8 @@ async fn ingest_state(
     let job = find(&state, &params, JobKind::Ingest)?;
     let wanted = parse::<StateRequest>(&raw)?.state.unwrap_or_default();
     let mut data = job.data();
-    let from = data.state;
-    match (wanted.as_str(), from) {
+    let from = data.state.clone();
+    match (wanted.as_str(), &from) {
         ("UploadComplete", JobState::Open) => {
             Job::set_state(&mut data, JobState::UploadComplete);
             data.processing = true;
@@ -292,6 +282,7 @@ async fn query_state(
     Ok(json_response(StatusCode::OK, job.info(false)))
 }
 
+/// `DELETE /jobs/{ingest|query}/{id}`: a finished job.
 fn delete(state: &State, params: &Params, kind: JobKind) -> Result<Response, ApiError> {
     let job = find(state, params, kind)?;
     let current = job.state();
@@ -304,22 +295,6 @@ fn delete(state: &State, params: &Params, kind: JobKind) -> Result<Response, Api
     }
     state.bulk.remove(&job.id);
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// `DELETE /jobs/ingest/{id}`.
-async fn delete_ingest(
-    AxumState(state): AxumState<Shared>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    delete(&state, &params, JobKind::Ingest)
-}
-
-/// `DELETE /jobs/query/{id}`.
-async fn delete_query(
-    AxumState(state): AxumState<Shared>,
-    params: Params,
-) -> Result<Response, ApiError> {
-    delete(&state, &params, JobKind::Query)
 }
 
 fn csv_response(body: Vec<u8>) -> Response {

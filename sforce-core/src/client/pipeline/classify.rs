@@ -215,6 +215,7 @@ mod tests {
             status: StatusCode::from_u16(status).unwrap(),
             headers: Default::default(),
             body: body.as_bytes().to_vec().into(),
+            unread: None,
             retry_after: None,
             attempts: 1,
             redactor: None,
