@@ -482,8 +482,11 @@ async fn a_load_dropped_while_its_job_runs_stops_polling_and_reports_the_running
     let job = wait_for_job(&emu, "InProgress").await;
     handle.abort();
     let _ = handle.await;
-    let polls = emu.request_count_matching("GET", &job);
+    // A poll sent just before the drop may still reach the log: let it land first, then watch
+    // for six poll periods (the poll policy backs off to 50 ms at most).
     tokio::time::sleep(Duration::from_millis(200)).await;
+    let polls = emu.request_count_matching("GET", &job);
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         emu.request_count_matching("GET", &job),
         polls,
