@@ -64,7 +64,10 @@ impl<Op: Operation> Runner<Op> {
                 return;
             }
             // Leave first, batch second: writes arriving while this waits join the batch.
-            let admission = self.shared.op.admit(&self.key).await;
+            // Boxed (here and in `run_one`): a runner waits far longer than it runs, and an
+            // inline HTTP future would size every waiting key's task for the request it has
+            // not sent yet (50,000 waiting keys: ~300 MB).
+            let admission = Box::pin(self.shared.op.admit(&self.key)).await;
             let batch = self.take_batch();
             let Some(batch) = batch else {
                 // Only this runner drains its entry; reached only if the entry went stale.
@@ -153,7 +156,7 @@ impl<Op: Operation> Runner<Op> {
                 let mut last = None;
                 for (i, write) in writes.into_iter().enumerate() {
                     Counters::add(&shared.counters.replayed_writes, 1);
-                    let admission = shared.op.admit(&self.key).await;
+                    let admission = Box::pin(shared.op.admit(&self.key)).await;
                     let result = run_one(&shared, &self.key, write, admission).await;
                     let reply = result.map(|output| completion(output, 1, true));
                     if i + 1 == count {
@@ -256,7 +259,7 @@ async fn run_one<Op: Operation>(
     admission: Op::Admission,
 ) -> Result<Op::Output, Op::Error> {
     Counters::add(&shared.counters.operations, 1);
-    let result = match AssertUnwindSafe(shared.op.run(key, write, admission))
+    let result = match AssertUnwindSafe(Box::pin(shared.op.run(key, write, admission)))
         .catch_unwind()
         .await
     {
