@@ -24,7 +24,8 @@
 //! per scenario and mode, then the targets checked on those numbers.
 //!
 //! Run: `cargo run --release --example race_bench [seed|burst|burst-0ms|loop-0ms ...]`; one mode
-//! of a scenario as `burst:batched`. With `TRACE_BATCHES=1`, each run also prints its upsert
+//! of a scenario as `burst:batched`; `BATCH_LINGER_MS=n` gives the batched mode a linger. With
+//! `TRACE_BATCHES=1`, each run also prints its upsert
 //! requests (received and answered, in ms from the start, and the records each carried).
 
 use std::collections::HashMap;
@@ -179,7 +180,12 @@ fn burst_writes(keys: usize, writes: usize, producers: usize) -> Vec<Write> {
 
 fn client(emu: &Emulator, mode: Mode) -> Client {
     let batching = if mode == Mode::Batched {
-        BatchPolicy::new()
+        // `BATCH_LINGER_MS=n`: the batched mode with `BatchPolicy::linger` (default: none).
+        let linger = std::env::var("BATCH_LINGER_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+            .map_or(Duration::ZERO, Duration::from_millis);
+        BatchPolicy::new().linger(linger)
     } else {
         BatchPolicy::disabled()
     };

@@ -14,7 +14,9 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
 }
 
 fn write_temp(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sforce-codegen-bad-{}", std::process::id()));
+    // Under target/tmp (cargo's scratch dir for integration tests): nothing is left in /tmp.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sforce-codegen-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, contents).unwrap();

@@ -18,8 +18,9 @@ fn help_lists_the_options() {
 
 #[tokio::test]
 async fn prints_url_and_token_serves_with_that_token_and_loads_describes() {
-    let file =
-        std::env::temp_dir().join(format!("sforce-emulator-bin-{}.json", std::process::id()));
+    // Under target/tmp (cargo's scratch dir for integration tests): nothing is left in /tmp.
+    let file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("sforce-emulator-bin-{}.json", std::process::id()));
     std::fs::write(
         &file,
         r#"{"name":"Widget__c","keyPrefix":"a0W","fields":[]}"#,
