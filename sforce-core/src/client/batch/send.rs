@@ -7,7 +7,7 @@ use reqwest::Method;
 
 use super::{Batcher, Pending};
 use crate::client::UpsertOutcome;
-use crate::client::collections::{Encoded, chunk_body};
+use crate::client::collections::chunk_body;
 use crate::client::pipeline::{Resend, RetryReason};
 use crate::error::Error;
 
@@ -44,9 +44,7 @@ impl Batcher {
             first.key.sobject(),
             field
         ));
-        let records: Vec<Encoded> = batch.iter().map(|p| p.record.clone()).collect();
-        let all: Vec<usize> = (0..records.len()).collect();
-        let body = chunk_body(&records, &all, false);
+        let body = chunk_body(batch.iter().map(|p| &p.record), false);
         self.counters.collection_requests.fetch_add(1, Relaxed);
         self.counters
             .batched_writes

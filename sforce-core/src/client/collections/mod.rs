@@ -208,17 +208,21 @@ pub(crate) fn chunks(records: &[Encoded], options: &CollectionOptions) -> Vec<Ve
 }
 
 /// The JSON body of one chunk.
-pub(crate) fn chunk_body(records: &[Encoded], chunk: &[usize], all_or_none: bool) -> Vec<u8> {
-    let size: usize = chunk.iter().map(|&i| records[i].bytes.len() + 1).sum();
+pub(crate) fn chunk_body<'a>(
+    records: impl IntoIterator<Item = &'a Encoded>,
+    all_or_none: bool,
+) -> Vec<u8> {
+    let records: Vec<&Encoded> = records.into_iter().collect();
+    let size: usize = records.iter().map(|r| r.bytes.len() + 1).sum();
     let mut body = Vec::with_capacity(size + 40);
     body.extend_from_slice(b"{\"allOrNone\":");
     body.extend_from_slice(if all_or_none { b"true" } else { b"false" });
     body.extend_from_slice(b",\"records\":[");
-    for (n, &i) in chunk.iter().enumerate() {
+    for (n, record) in records.iter().enumerate() {
         if n > 0 {
             body.push(b',');
         }
-        body.extend_from_slice(&records[i].bytes);
+        body.extend_from_slice(&record.bytes);
     }
     body.extend_from_slice(b"]}");
     body
@@ -350,7 +354,7 @@ mod tests {
         let sizes: Vec<usize> = chunks(&big, &options).iter().map(Vec::len).collect();
         assert_eq!(sizes, [2, 2, 2, 2, 2]);
         for chunk in chunks(&big, &options) {
-            assert!(chunk_body(&big, &chunk, false).len() <= 1024);
+            assert!(chunk_body(chunk.iter().map(|&i| &big[i]), false).len() <= 1024);
         }
 
         let huge = [encoded(5000, None), encoded(10, None)];
@@ -378,7 +382,7 @@ mod tests {
                 key: None,
             },
         ];
-        let body = chunk_body(&records, &[0, 1], true);
+        let body = chunk_body(&records, true);
         let value: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(
             value,

@@ -92,7 +92,7 @@ impl Client {
     ) -> Vec<RecordResult> {
         let mut results: Vec<Option<RecordResult>> = vec![None; records.len()];
         for chunk in chunks(records, options) {
-            let body = chunk_body(records, &chunk, options.all_or_none);
+            let body = chunk_body(chunk.iter().map(|&i| &records[i]), options.all_or_none);
             let answer = self
                 .send_collection(
                     method.clone(),
