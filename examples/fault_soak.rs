@@ -19,13 +19,19 @@
 //!   to one client with the default limit on requests in flight.
 //! - `bounded`: the same load, the caller keeping at most 256 writes in flight itself.
 //!
-//! Prints a table and one JSON line per scenario. No timing assertions.
+//! Prints a table and one JSON line per scenario. No timing assertions. For `flood` and
+//! `bounded` it also reports the live heap (a counting allocator): at the start, once every
+//! write is submitted, at its peak (`heap_mib`), and at the end with the client dropped, which
+//! is the emulator's stored records (`emu_mib`). Peak RSS is higher than the peak heap by what
+//! the allocator keeps.
 //!
 //! Run (full size, release, as the integrator does):
 //!   cargo run --release --example fault_soak
 //! Smaller: `cargo run --example fault_soak -- --writes 5000 --keys 500 --flood 10000 --flood-keys 2500`
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
@@ -33,6 +39,35 @@ use serde_json::{Map, Value, json};
 use sforce::client::{BatchPolicy, Client, RetryReason, UpsertKey, WritePolicy};
 use sforce::emulator::{Emulator, Failure};
 use sforce::error::Error;
+
+/// Counts live heap bytes and their peak, so the report can tell what the program holds from
+/// what the allocator keeps (RSS).
+struct CountingAlloc;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc;
+
+fn mib(bytes: usize) -> f64 {
+    (bytes as f64 / (1024.0 * 1024.0) * 10.0).round() / 10.0
+}
 
 const FIELDS: [&str; 4] = ["Subject", "Description", "ReasonText__c", "AudioFile__c"];
 const TIMEOUT: Duration = Duration::from_millis(250);
@@ -311,6 +346,10 @@ async fn flood(sizes: Sizes, bound: Option<usize>) -> Value {
         .build()
         .expect("client");
     let planned = plan(sizes.flood, sizes.flood_keys, 0);
+    let heap_start = LIVE.load(Ordering::Relaxed);
+    PEAK.store(heap_start, Ordering::Relaxed);
+    // Live heap once every write is submitted (all of them wait in the client).
+    let mut heap_submitted = None;
     let started = Instant::now();
     let results: Vec<Result<(), Error>> = match bound {
         None => {
@@ -319,6 +358,7 @@ async fn flood(sizes: Sizes, bound: Option<usize>) -> Value {
                 .enumerate()
                 .map(|(seq, p)| client.upsert(&key(p.key), &body(seq, &p.fields)))
                 .collect();
+            heap_submitted = Some(mib(LIVE.load(Ordering::Relaxed)));
             futures::future::join_all(pending)
                 .await
                 .into_iter()
@@ -342,6 +382,11 @@ async fn flood(sizes: Sizes, bound: Option<usize>) -> Value {
         *errors.entry(error_kind(err)).or_default() += 1;
     }
     let stats = client.request_stats();
+    let writes_merged = client.write_stats().writes_merged;
+    let key_map_at_end = client.writes_in_flight();
+    drop((results, client, planned));
+    // What is left is the emulator: its stored records and its set-up.
+    let heap_end = LIVE.load(Ordering::Relaxed);
     json!({
         "scenario": if bound.is_some() { "bounded" } else { "flood" },
         "writes": sizes.flood,
@@ -350,20 +395,24 @@ async fn flood(sizes: Sizes, bound: Option<usize>) -> Value {
         "errors": errors.values().sum::<usize>(),
         "errors_by_type": errors,
         "requests": stats.requests_sent,
-        "writes_merged": client.write_stats().writes_merged,
+        "writes_merged": writes_merged,
         "max_in_flight_client": stats.max_in_flight,
         "max_in_flight_server": emu.max_requests_in_flight(),
         "max_in_flight_per_key": emu.max_in_flight_per_key(),
-        "key_map_at_end": client.writes_in_flight(),
+        "key_map_at_end": key_map_at_end,
         "wall_s": wall.as_secs_f64(),
         "peak_rss_mib": peak_rss_mib(),
+        "heap_start_mib": mib(heap_start),
+        "heap_submitted_mib": heap_submitted,
+        "peak_heap_mib": mib(PEAK.load(Ordering::Relaxed)),
+        "heap_end_emulator_mib": mib(heap_end),
     })
 }
 
 fn print_table(lines: &[Value]) {
     let get = |v: &Value, k: &str| v.get(k).map(|x| x.to_string()).unwrap_or_default();
     println!(
-        "{:<13} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8} {:>9}",
+        "{:<13} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8} {:>9} {:>10} {:>9}",
         "scenario",
         "writes",
         "errors",
@@ -375,11 +424,13 @@ fn print_table(lines: &[Value]) {
         "in-fl",
         "map",
         "wall_s",
-        "rss_mib"
+        "rss_mib",
+        "heap_mib",
+        "emu_mib"
     );
     for v in lines {
         println!(
-            "{:<13} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8.2} {:>9.1}",
+            "{:<13} {:>8} {:>7} {:>7} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6} {:>8.2} {:>9.1} {:>10} {:>9}",
             v["scenario"].as_str().unwrap_or(""),
             get(v, "writes"),
             get(v, "errors"),
@@ -392,6 +443,8 @@ fn print_table(lines: &[Value]) {
             get(v, "key_map_at_end"),
             v["wall_s"].as_f64().unwrap_or(0.0),
             v["peak_rss_mib"].as_f64().unwrap_or(0.0),
+            get(v, "peak_heap_mib"),
+            get(v, "heap_end_emulator_mib"),
         );
     }
     let wall = |name: &str| {

@@ -310,7 +310,9 @@ impl<Op: Operation> Executor<Op> {
             return Submitted::ready(Err(error));
         };
         let (reply, receiver) = oneshot::channel();
-        let enqueued = shared.lock().enqueue(&key, Pending { write, reply });
+        // A joined write keeps the map's copy of the key (for an `Arc` key, one allocation
+        // per key instead of one per write while a flood waits).
+        let (enqueued, key) = shared.lock().enqueue(key, Pending { write, reply });
         if let Enqueued::Started(generation) = enqueued {
             tracing::trace!(key = ?key, generation, "executor: key started");
             runner::spawn(&handle, Arc::clone(shared), key.clone(), generation);
@@ -348,7 +350,8 @@ pub struct Submitted<Op: Operation> {
 }
 
 enum SubmittedState<Op: Operation> {
-    Ready(Option<Reply<Op>>),
+    /// Boxed: a reply known at submission is rare, and a flood holds one `Submitted` per write.
+    Ready(Option<Box<Reply<Op>>>),
     Waiting {
         receiver: oneshot::Receiver<Reply<Op>>,
         shared: Arc<Shared<Op>>,
@@ -357,9 +360,11 @@ enum SubmittedState<Op: Operation> {
 }
 
 impl<Op: Operation> Submitted<Op> {
-    fn ready(reply: Reply<Op>) -> Self {
+    /// A future that resolves at once with `reply`: for a write refused before it reached
+    /// the executor (invalid input), so the caller awaits one type either way.
+    pub(crate) fn ready(reply: Reply<Op>) -> Self {
         Self {
-            state: SubmittedState::Ready(Some(reply)),
+            state: SubmittedState::Ready(Some(Box::new(reply))),
         }
     }
 }
@@ -379,7 +384,7 @@ impl<Op: Operation> Future for Submitted<Op> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match &mut self.get_mut().state {
             SubmittedState::Ready(reply) => {
-                Poll::Ready(reply.take().expect("Submitted polled after completion"))
+                Poll::Ready(*reply.take().expect("Submitted polled after completion"))
             }
             SubmittedState::Waiting {
                 receiver,

@@ -5,7 +5,7 @@
 //! every removal is checked against the entry's generation so a late or stale remover can
 //! never delete a newer entry for the same key.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque, hash_map};
 use std::hash::Hash;
 
 /// Capacity above which an emptied map gives its memory back.
@@ -48,24 +48,28 @@ impl<K: Eq + Hash + Clone, P> KeyMap<K, P> {
         self.entries.len()
     }
 
-    /// Adds a write behind the key's queue, creating the entry when the key has none.
-    pub(super) fn enqueue(&mut self, key: &K, pending: P) -> Enqueued {
-        if let Some(entry) = self.entries.get_mut(key) {
-            entry.waiting.push_back(pending);
-            return Enqueued::Joined;
+    /// Adds a write behind the key's queue, creating the entry when the key has none. Returns
+    /// what it did and a clone of the key as the map holds it (`key` itself when it started
+    /// the entry).
+    pub(super) fn enqueue(&mut self, key: K, pending: P) -> (Enqueued, K) {
+        match self.entries.entry(key) {
+            hash_map::Entry::Occupied(mut held) => {
+                held.get_mut().waiting.push_back(pending);
+                (Enqueued::Joined, held.key().clone())
+            }
+            hash_map::Entry::Vacant(slot) => {
+                let generation = self.next_generation;
+                self.next_generation += 1;
+                let key = slot.key().clone();
+                let mut waiting = VecDeque::with_capacity(1);
+                waiting.push_back(pending);
+                slot.insert(Entry {
+                    generation,
+                    waiting,
+                });
+                (Enqueued::Started(generation), key)
+            }
         }
-        let generation = self.next_generation;
-        self.next_generation += 1;
-        let mut waiting = VecDeque::with_capacity(1);
-        waiting.push_back(pending);
-        self.entries.insert(
-            key.clone(),
-            Entry {
-                generation,
-                waiting,
-            },
-        );
-        Enqueued::Started(generation)
     }
 
     /// Whether the key's entry `generation` has writes waiting. When it has none, the entry
@@ -139,7 +143,7 @@ mod tests {
     #[test]
     fn stale_generation_never_removes_a_newer_entry() {
         let mut map: KeyMap<&str, u32> = KeyMap::new();
-        let Enqueued::Started(old) = map.enqueue(&"k", 1) else {
+        let Enqueued::Started(old) = map.enqueue("k", 1).0 else {
             panic!("first write must start the key")
         };
         assert_eq!(
@@ -150,7 +154,7 @@ mod tests {
         assert_eq!(map.take_batch(&"k", old, usize::MAX, |_, _| true), None);
         assert_eq!(map.len(), 0);
         // A new write starts a new entry with a new generation.
-        let Enqueued::Started(new) = map.enqueue(&"k", 2) else {
+        let Enqueued::Started(new) = map.enqueue("k", 2).0 else {
             panic!("write after removal must start the key again")
         };
         assert_ne!(old, new);
@@ -168,11 +172,11 @@ mod tests {
     #[test]
     fn serialize_takes_one_merge_takes_all() {
         let mut map: KeyMap<u8, u32> = KeyMap::new();
-        let Enqueued::Started(generation) = map.enqueue(&7, 1) else {
+        let Enqueued::Started(generation) = map.enqueue(7, 1).0 else {
             panic!()
         };
-        assert_eq!(map.enqueue(&7, 2), Enqueued::Joined);
-        assert_eq!(map.enqueue(&7, 3), Enqueued::Joined);
+        assert_eq!(map.enqueue(7, 2).0, Enqueued::Joined);
+        assert_eq!(map.enqueue(7, 3).0, Enqueued::Joined);
         assert_eq!(
             map.take_batch(&7, generation, 1, |_, _| true),
             Some(vec![1])
@@ -191,11 +195,11 @@ mod tests {
     #[test]
     fn merge_stops_at_the_first_unmergeable_write() {
         let mut map: KeyMap<u8, u32> = KeyMap::new();
-        let Enqueued::Started(generation) = map.enqueue(&1, 10) else {
+        let Enqueued::Started(generation) = map.enqueue(1, 10).0 else {
             panic!()
         };
         for write in [12, 14, 15, 16] {
-            map.enqueue(&1, write);
+            map.enqueue(1, write);
         }
         let same_parity = |a: &u32, b: &u32| a % 2 == b % 2;
         assert_eq!(
@@ -220,7 +224,7 @@ mod tests {
     fn emptied_map_returns_its_memory() {
         let mut map: KeyMap<u32, ()> = KeyMap::new();
         let generations: Vec<u64> = (0..10_000)
-            .map(|k| match map.enqueue(&k, ()) {
+            .map(|k| match map.enqueue(k, ()).0 {
                 Enqueued::Started(g) => g,
                 Enqueued::Joined => panic!(),
             })
