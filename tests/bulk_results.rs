@@ -1,6 +1,7 @@
 //! Bulk API 2.0 loads against the embedded emulator (real HTTP): result files read as they
 //! download (many chunks, quoted newlines) reach the right input records, and a key written
-//! in two jobs of one load ends with the later write (jobs run one after another).
+//! in two jobs of one load ends with the later write (jobs run one after another), and a
+//! download holds its permit of the client's limit until its body is read.
 
 mod support;
 
@@ -40,18 +41,33 @@ async fn large_result_files_with_quoted_newlines_reach_their_input_records() {
     });
     let results = Arc::new(Mutex::new(Vec::new()));
     let sink = results.clone();
+    // Requests in flight seen while results are delivered: the download's connection is
+    // busy until its body is read, so its permit must still be held.
+    let in_flight_seen = Arc::new(Mutex::new(Vec::new()));
+    let (seen_by_callback, observed) = (in_flight_seen.clone(), client.clone());
     let report = tokio::time::timeout(
         HANG,
         client
             .bulk()
             .upsert(Note::FIELD.uuid)
             .poll(fast_poll())
-            .on_result(move |result| sink.lock().unwrap().push(result))
+            .on_result(move |result| {
+                sink.lock().unwrap().push(result);
+                let in_flight = observed.request_stats().in_flight;
+                seen_by_callback.lock().unwrap().push(in_flight);
+            })
             .run_iter(records),
     )
     .await
     .unwrap()
     .unwrap();
+    let in_flight_seen = std::mem::take(&mut *in_flight_seen.lock().unwrap());
+    assert!(
+        in_flight_seen.iter().all(|&n| n == 1),
+        "a result download released its permit before its body was read: {:?}",
+        in_flight_seen.iter().min()
+    );
+    assert_eq!(client.request_stats().in_flight, 0);
     let failed = (0..N).filter(|&i| failing(i)).count() as u64;
     assert_eq!(
         (report.created, report.failed, report.unprocessed),

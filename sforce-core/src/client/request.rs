@@ -12,7 +12,7 @@ use tracing::Instrument;
 
 use super::builder::check_instance_url;
 use super::limits::ApiUsage;
-use super::pipeline::{Resend, parse_retry_after};
+use super::pipeline::{Permit, Resend, parse_retry_after};
 use super::{Client, lock};
 use crate::auth::AccessToken;
 use crate::error::{ApiErrorItem, Error, ErrorCode, RequestContext, Result, excerpt};
@@ -104,7 +104,15 @@ pub(crate) struct Response {
 /// A response body not read yet, taken once with [`Response::chunks`]. Shared so that
 /// `Response` stays `Clone`.
 #[derive(Clone)]
-pub(crate) struct Unread(Arc<std::sync::Mutex<Option<reqwest::Response>>>);
+pub(crate) struct Unread(Arc<std::sync::Mutex<Option<UnreadBody>>>);
+
+/// The response still receiving its body, and the permit of the client's limit its request
+/// took: the connection stays busy until the body is read, so the permit is released only
+/// then (or when the reader is dropped), not when the headers arrive.
+struct UnreadBody {
+    response: reqwest::Response,
+    permit: Option<Permit>,
+}
 
 impl std::fmt::Debug for Unread {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -117,7 +125,8 @@ impl std::fmt::Debug for Unread {
 pub(crate) struct BodyChunks {
     /// A body already read, handed out as the first chunk.
     first: Option<bytes::Bytes>,
-    response: Option<reqwest::Response>,
+    /// `None` once the body has ended or failed, releasing its permit.
+    response: Option<(reqwest::Response, Option<Permit>)>,
     context: RequestContext,
     redactor: Option<Arc<Redactor>>,
 }
@@ -129,7 +138,7 @@ impl BodyChunks {
         if let Some(first) = self.first.take() {
             return Ok(Some(first));
         }
-        let Some(response) = self.response.as_mut() else {
+        let Some((response, _permit)) = self.response.as_mut() else {
             return Ok(None);
         };
         match response.chunk().await {
@@ -156,12 +165,23 @@ impl Response {
     pub(crate) fn chunks(self) -> BodyChunks {
         let response = self
             .unread
-            .and_then(|u| u.0.lock().unwrap_or_else(|e| e.into_inner()).take());
+            .and_then(|u| u.0.lock().unwrap_or_else(|e| e.into_inner()).take())
+            .map(|unread| (unread.response, unread.permit));
         BodyChunks {
             first: (!self.body.is_empty()).then_some(self.body),
             response,
             context: self.context,
             redactor: self.redactor,
+        }
+    }
+
+    /// Keeps `permit` until the unread body of a [`Call::streamed`] success is read or
+    /// dropped; any other response releases it now.
+    pub(crate) fn hold_until_read(&self, permit: Permit) {
+        if let Some(unread) = &self.unread
+            && let Some(body) = unread.0.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+        {
+            body.permit = Some(permit);
         }
     }
 
@@ -363,7 +383,10 @@ impl Client {
             *lock(&self.inner.api_usage) = Some(usage);
         }
         let (body, unread) = if call.streamed && status.is_success() {
-            let unread = Unread(Arc::new(std::sync::Mutex::new(Some(response))));
+            let unread = Unread(Arc::new(std::sync::Mutex::new(Some(UnreadBody {
+                response,
+                permit: None,
+            }))));
             (bytes::Bytes::new(), Some(unread))
         } else {
             let body = response

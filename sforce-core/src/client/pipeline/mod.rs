@@ -7,7 +7,9 @@
 //! 1. **Limit** ([`limit`]): wait, first come first served, for one of the client's
 //!    [`max_in_flight`](super::ClientBuilder::max_in_flight) permits (shared by clones; the
 //!    connection pool is sized to the same number). A request keeps its permit through its
-//!    retries' backoff, so a retry is never queued again behind newer work.
+//!    retries' backoff, so a retry is never queued again behind newer work, and a response
+//!    whose body is read as it downloads (a Bulk API result file) keeps it until that body
+//!    is read or dropped, since its connection is busy until then.
 //! 2. **Session**: attach the cached bearer token; on 401 `INVALID_SESSION_ID` with a
 //!    refreshable provider, refresh once (shared by concurrent rejections) and resend. A 401
 //!    that survives is final: retrying is the session's business, not the retry policy's.
@@ -126,8 +128,12 @@ impl Client {
             let outcome = self.attempt(call).await;
             let verdict = classify(&call.resend, pipeline.policy.retries_creates(), &outcome);
             let Verdict::Retry { reason, after } = verdict else {
-                if outcome.as_ref().is_ok_and(|r| r.status.is_success()) {
-                    pipeline.budget.on_success(last_retry_cost);
+                if let Ok(response) = &outcome {
+                    if response.status.is_success() {
+                        pipeline.budget.on_success(last_retry_cost);
+                    }
+                    // A body still downloading keeps its connection busy, so its permit.
+                    response.hold_until_read(held);
                 }
                 return with_attempts(outcome, attempt);
             };
