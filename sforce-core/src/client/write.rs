@@ -213,11 +213,11 @@ struct UpsertWrite {
 /// A write's fields. A waiting write keeps them as JSON text: a flood of writes waiting for
 /// their turn then holds about 50 bytes per two-field body instead of about 400 for a map
 /// (with serde_json's `preserve_order`, an `IndexMap` and its index). Merging and sending
-/// open it once.
+/// open it once. Both forms are boxed, so a waiting write's queue slot stays small too.
 #[derive(Clone)]
 enum WriteBody {
     Text(Box<str>),
-    Fields(Map<String, Value>),
+    Fields(Box<Map<String, Value>>),
 }
 
 impl WriteBody {
@@ -232,7 +232,7 @@ impl WriteBody {
             WriteBody::Text(text) => {
                 serde_json::from_str(&text).expect("a packed body is the text of a JSON object")
             }
-            WriteBody::Fields(fields) => fields,
+            WriteBody::Fields(fields) => *fields,
         }
     }
 }
@@ -241,10 +241,10 @@ impl Merge for UpsertWrite {
     /// Fields merge later-wins; the key stays the FIRST write's, as sending the writes one
     /// after the other would create the record with the first spelling.
     fn merge(&mut self, later: Self) {
-        let body = std::mem::replace(&mut self.body, WriteBody::Fields(Map::new()));
+        let body = std::mem::replace(&mut self.body, WriteBody::Text(Box::default()));
         let mut fields = body.into_fields();
         fields.merge(later.body.into_fields());
-        self.body = WriteBody::Fields(fields);
+        self.body = WriteBody::Fields(Box::new(fields));
     }
 
     /// Only writes naming the same record under the declared rules, with the same update-only
