@@ -192,6 +192,11 @@ impl Store {
         self.with_table(describe, |t| t.records.get(id).map(Stored::unpack))
     }
 
+    /// Whether a live record has this Id (without reading it).
+    pub(crate) fn contains(&self, describe: &SObjectDescribe, id: &str) -> bool {
+        self.with_table(describe, |t| t.records.contains_key(id))
+    }
+
     /// Every record, in creation order.
     pub(crate) fn all(&self, describe: &SObjectDescribe) -> Vec<Record> {
         self.with_table(describe, |t| {
@@ -382,7 +387,8 @@ mod tests {
         assert_eq!(store.find(&d, &d.fields[0], "abc"), ["a"]);
         assert!(store.delete(&d, "a"));
         assert!(store.find(&d, &d.fields[0], "abc").is_empty());
-        assert!(store.get(&d, "a").is_none() && !store.delete(&d, "a"));
+        assert!(store.get(&d, "a").is_none() && !store.contains(&d, "a"));
+        assert!(!store.delete(&d, "a"));
         assert_eq!(store.deleted(&d)[0]["IsDeleted"], true);
         let ids: Vec<(String, bool)> = store
             .all_with_deleted(&d)

@@ -207,7 +207,7 @@ pub(crate) fn apply(
             let id = record_id(describe, &mut body)?;
             let changes = check_record(state, describe, &body, b"", Operation::Update)
                 .map_err(|e| with_id(e, &id))?;
-            if state.store.get(describe, &id).is_none() {
+            if !state.store.contains(describe, &id) {
                 return Err(with_id(ApiError::entity_is_deleted(), &id));
             }
             apply_update(state, describe, &id, changes).map_err(|e| with_id(e, &id))?;

@@ -210,16 +210,24 @@ async fn commit_all(
     let pending: Vec<usize> = (0..outcomes.len())
         .filter(|&i| outcomes[i].is_ok())
         .collect();
+    if !all_or_none {
+        // Nothing to undo: no journal of its own (an enclosing composite's, if any, still
+        // records the changes).
+        for i in pending {
+            outcomes[i] = commit(i);
+        }
+        return;
+    }
     let ((), changes) = journal::recorded(async {
         for i in pending {
             outcomes[i] = commit(i);
-            if all_or_none && outcomes[i].is_err() {
+            if outcomes[i].is_err() {
                 break;
             }
         }
     })
     .await;
-    if all_or_none && all_or_none_failed(outcomes) {
+    if all_or_none_failed(outcomes) {
         journal::rollback(&state.store, changes);
     }
 }
@@ -314,7 +322,7 @@ pub(crate) async fn update(
     }
     commit_all(&state, batch.all_or_none, &mut outcomes, |i| {
         let (describe, id, changes) = prepared[i].as_ref().expect("prepared when Ok");
-        if state.store.get(describe, id).is_none() {
+        if !state.store.contains(describe, id) {
             return Err(entity_is_deleted());
         }
         apply_update(&state, describe, id, changes.clone()).map(|()| id_result(id))

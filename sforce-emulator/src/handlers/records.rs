@@ -151,7 +151,7 @@ pub(crate) async fn update(
         parsed.remove(&key);
     }
     let changes = check_record(&state, &describe, &parsed, &body, Operation::Update)?;
-    if state.store.get(&describe, &id).is_none() {
+    if !state.store.contains(&describe, &id) {
         return Err(ApiError::not_found());
     }
     apply_update(&state, &describe, &id, changes)?;

@@ -238,7 +238,7 @@ fn update_by_id(
     let id = resolve_id(describe, segment)?;
     let body = parse_body(raw, describe)?;
     let changes = check_record(state, describe, &body, raw, Operation::Update)?;
-    if state.store.get(describe, &id).is_none() {
+    if !state.store.contains(describe, &id) {
         return Err(ApiError::not_found());
     }
     apply_update(state, describe, &id, changes)?;
