@@ -249,6 +249,73 @@ async fn writes_keep_merging_while_their_record_waits_for_its_batch() {
     wait_idle(&client).await;
 }
 
+/// Group commit must not depend on how the runtime schedules the drivers a returning batch
+/// wakes: the writes that waited while their records were in flight go out in ONE request,
+/// even when answering that batch also wakes hundreds of callers on every worker.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_that_waited_behind_a_returning_batch_go_out_together() {
+    const KEYS: usize = 150;
+    const CALLERS_PER_KEY: usize = 4;
+    let emu = emulator_with_latency(std::time::Duration::from_millis(300)).await;
+    let client = client(&emu);
+    let name = |k: usize| format!("G{k}");
+    // A lone write in flight first, so the first writes of every key wait for one batch.
+    let busy = tokio::spawn(client.upsert(&key("Busy"), &json!({"Subject": "b"})));
+    while emu.max_in_flight_per_key() == 0 {
+        tokio::task::yield_now().await;
+    }
+    let mut first = Vec::new();
+    for k in 0..KEYS {
+        first.push(tokio::spawn(
+            client.upsert(&key(&name(k)), &json!({"Subject": "first"})),
+        ));
+    }
+    busy.await.unwrap().unwrap();
+    // Once that batch is in flight (the emulator logs a request only when it has answered
+    // it), every later write waits for it to return.
+    emu.reset_max_requests_in_flight();
+    tokio::time::timeout(HANG, async {
+        while emu.max_requests_in_flight() == 0 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .unwrap();
+    assert!(
+        collection_keys(&emu).is_empty(),
+        "submitted while it is in flight"
+    );
+    let mut later = Vec::new();
+    for k in 0..KEYS {
+        for c in 0..CALLERS_PER_KEY {
+            let body = json!({"Subject": format!("later {c}")});
+            later.push(tokio::spawn(client.upsert(&key(&name(k)), &body)));
+        }
+    }
+    for f in first.into_iter().chain(later) {
+        tokio::time::timeout(HANG, f)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+    let batches = collection_keys(&emu);
+    let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+    let log: Vec<String> = emu
+        .request_log()
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(sizes, [KEYS, KEYS], "one request per round trip: {log:#?}");
+    for k in 0..KEYS {
+        let stored = stored_task(&emu, &name(k));
+        assert_eq!(stored["Subject"], format!("later {}", CALLERS_PER_KEY - 1));
+    }
+    assert_no_request_holds_a_key_twice(&emu);
+    wait_idle(&client).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_request_level_failure_reaches_every_caller_in_it() {
     let emu = windowed_emulator().await;

@@ -19,14 +19,14 @@
 //! [`Client::upsert_raw`] remains the path without executor and without retry.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::FutureExt as _;
 
 use reqwest::Method;
 use serde_json::{Map, Value};
 
-use super::batch::{BatchPolicy, Batcher, Seat};
+use super::batch::{BatchPolicy, Batcher, Returning, Seat};
 use super::collections::COLLECTION_UPSERT_SINCE;
 use super::path::{check_name, encode_segment};
 use super::pipeline::{Limiter, Permit, Resend, RetryReason};
@@ -184,11 +184,17 @@ impl Writes {
 /// case-folded even for a field declared case-sensitive. Writes of one such class never have
 /// two requests in flight; only writes naming the same record under the declared rules are
 /// merged ([`UpsertWrite::can_merge`]).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// It also keeps, between two operations of its runner, the batcher's token of the last
+/// answer ([`Returning`]), handed to the next seat or dropped when the key goes idle. One
+/// runner shares one `Arc<RecordKey>` with every write it carries, so the slot is that
+/// runner's alone.
+#[derive(Debug)]
 struct RecordKey {
     sobject: String,
     field: String,
     value: String,
+    returning: Mutex<Option<Returning>>,
 }
 
 impl RecordKey {
@@ -197,7 +203,32 @@ impl RecordKey {
             sobject: key.sobject().to_ascii_lowercase(),
             field: key.field().to_ascii_lowercase(),
             value: key.conservative_value(),
+            returning: Mutex::new(None),
         }
+    }
+
+    fn identity(&self) -> (&str, &str, &str) {
+        (&self.sobject, &self.field, &self.value)
+    }
+
+    fn returning(&self) -> MutexGuard<'_, Option<Returning>> {
+        self.returning
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl PartialEq for RecordKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity() == other.identity()
+    }
+}
+
+impl Eq for RecordKey {}
+
+impl std::hash::Hash for RecordKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.identity().hash(state);
     }
 }
 
@@ -285,21 +316,27 @@ impl Operation for UpsertOperation {
     /// requests in flight.
     async fn admit(&self, key: &Arc<RecordKey>) -> Leave {
         match &self.batcher {
-            Some(batcher) => Leave::Seat(batcher.seat(&key.sobject, &key.field).await),
+            Some(batcher) => {
+                let returning = key.returning().take();
+                Leave::Seat(batcher.seat(&key.sobject, &key.field, returning).await)
+            }
             None => Leave::Permit(self.limiter.acquire().await),
         }
     }
 
     async fn run(
         &self,
-        _key: &Arc<RecordKey>,
+        key: &Arc<RecordKey>,
         write: UpsertWrite,
         leave: Leave,
     ) -> Result<UpsertOutcome> {
         let body = write.body.into_fields();
         let permit = match leave {
             Leave::Seat(seat) if !write.key.is_update_only() => {
-                return Batcher::upsert(seat, write.client, write.key, body).await;
+                let (result, returning) =
+                    Batcher::upsert(seat, write.client, write.key, body).await;
+                *key.returning() = returning;
+                return result;
             }
             // An update-only write gives its seat back and takes a permit when it sends.
             Leave::Seat(_) => None,
@@ -318,6 +355,11 @@ impl Operation for UpsertOperation {
     /// not the content).
     fn is_content_rejection(&self, key: &Arc<RecordKey>, error: &Error) -> bool {
         error.is_content_rejection() && !error.is_duplicate_on_field(&key.field)
+    }
+
+    /// The key's runner stops: it asks for no further seat.
+    fn idle(&self, key: &Arc<RecordKey>) {
+        drop(key.returning().take());
     }
 
     fn executor_error(&self, key: &Arc<RecordKey>, failure: ExecutorFailure) -> Error {

@@ -110,6 +110,13 @@ pub trait Operation: Send + Sync + 'static {
         false
     }
 
+    /// Called by the key's runner when it stops because nothing waits for `key` any more (its
+    /// entry is already gone): release what the operation keeps for the key between two of
+    /// its operations. Default: nothing.
+    fn idle(&self, key: &Self::Key) {
+        let _ = key;
+    }
+
     /// Builds the error given to callers when the executor itself could not complete their
     /// write (the operation panicked, the runtime shut down, no runtime was available).
     fn executor_error(&self, key: &Self::Key, failure: ExecutorFailure) -> Self::Error;

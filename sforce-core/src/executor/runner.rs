@@ -60,7 +60,7 @@ impl<Op: Operation> Runner<Op> {
                 .has_work_or_remove(&self.key, self.generation)
             {
                 self.finished = true;
-                tracing::trace!(key = ?self.key, generation = self.generation, "executor: key idle");
+                self.go_idle();
                 return;
             }
             // Leave first, batch second: writes arriving while this waits join the batch.
@@ -88,9 +88,20 @@ impl<Op: Operation> Runner<Op> {
             #[cfg(test)]
             self.shared.hooks.after_publish();
             if idle {
-                tracing::trace!(key = ?self.key, generation = self.generation, "executor: key idle");
+                self.go_idle();
                 return;
             }
+        }
+    }
+
+    /// Nothing waits: tells the operation (a panic there is counted, not propagated).
+    fn go_idle(&self) {
+        tracing::trace!(key = ?self.key, generation = self.generation, "executor: key idle");
+        let shared = &*self.shared;
+        if let Err(payload) =
+            std::panic::catch_unwind(AssertUnwindSafe(|| shared.op.idle(&self.key)))
+        {
+            note_panic(shared, &self.key, payload.as_ref(), "Operation::idle");
         }
     }
 
@@ -226,6 +237,8 @@ impl<Op: Operation> Drop for Runner<Op> {
                 let _ = sender.send(Err(error));
             }
         }
+        // The key has no runner any more: what the operation keeps for it goes too.
+        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| self.shared.op.idle(&self.key)));
     }
 }
 

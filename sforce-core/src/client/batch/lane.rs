@@ -3,17 +3,20 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Arc;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
 use super::{Batcher, Filler, LaneKey, Pending, Seat};
+use crate::client::UpsertOutcome;
+use crate::error::Result;
 
 /// Most flushers (collection requests in flight) per lane; the client's limit on requests in
 /// flight applies on top.
 const MAX_FLUSHERS_PER_LANE: usize = 8;
 
 /// Most `yield_now`s a flusher makes while seats keep being asked for before it forms a batch.
-/// Each lets tasks that are already runnable (drivers woken by the same event) reach the lane;
-/// the flusher stops early once nothing new arrived over two yields or a batch is full.
+/// Each lets tasks that are already runnable reach the lane; the flusher stops early once
+/// nothing new arrived over two yields or a batch is full. (The drivers a returning batch
+/// woke are waited for exactly, before: see [`Lane::returning`].)
 const MAX_GATHER_YIELDS: usize = 32;
 
 /// `{"allOrNone":false,"records":[` + `]}`
@@ -31,11 +34,33 @@ pub(super) struct Lane {
     flushers: usize,
     /// Flushers forming a batch (not yet granted their seats).
     forming: usize,
+    /// Drivers a returning batch has answered that have neither asked for their next seat nor
+    /// gone idle yet ([`Returning`]). Each is runnable and does one or the other as soon as it
+    /// runs. A flusher forming a batch waits for them, so the writes that waited while their
+    /// record was in flight go out together, not split by how the runtime (or the OS)
+    /// happened to schedule their drivers.
+    pub(super) returning: usize,
+    /// Wakes a flusher waiting for the returning drivers: notified when `returning` drops to
+    /// 0 and when a full batch is waiting.
+    settled: Arc<Notify>,
 }
 
 impl Lane {
     fn waiting(&self) -> usize {
         self.ready.len() + self.seats.len()
+    }
+
+    /// One returning driver asked for its seat or went idle.
+    fn settle_one(&mut self) {
+        self.returning = self.returning.saturating_sub(1);
+        if self.returning == 0 {
+            self.settled.notify_waiters();
+        }
+    }
+
+    /// Nothing waits, runs or is about to ask for a seat: the lane can go.
+    fn is_unused(&self) -> bool {
+        self.flushers == 0 && self.waiting() == 0 && self.returning == 0
     }
 
     /// Whether a new flusher is needed: none is forming a batch, and the lane is idle or a
@@ -54,6 +79,9 @@ impl Batcher {
             let mut lanes = self.lock();
             let lane = lanes.entry(lane_key.clone()).or_default();
             add(lane);
+            if lane.waiting() >= self.policy.max_records {
+                lane.settled.notify_waiters();
+            }
             self.claim_flusher(lane)
         };
         if start {
@@ -115,9 +143,12 @@ impl Batcher {
         }
     }
 
-    /// Lets runnable tasks ask for their seats before a batch is formed (see
-    /// [`MAX_GATHER_YIELDS`]).
+    /// Lets the drivers that will ask for a seat now ask before a batch is formed: first every
+    /// driver a returning batch answered ([`Lane::returning`], an exact count: the wait ends
+    /// when the last of them has asked for its seat or gone idle, or when a full batch waits),
+    /// then whatever else is runnable (see [`MAX_GATHER_YIELDS`]).
     async fn gather(&self, lane_key: &LaneKey) {
+        self.wait_for_returning(lane_key).await;
         let waiting = || self.lock().get(lane_key).map_or(0, Lane::waiting);
         let mut seen = waiting();
         let mut quiet = 0;
@@ -132,6 +163,47 @@ impl Batcher {
         }
     }
 
+    /// Waits (woken by [`Lane::settled`], no polling) until no answered driver of the lane is
+    /// still to run, or a full batch waits. Each such driver is runnable, so this ends as soon
+    /// as the runtime has run them, however it schedules them.
+    async fn wait_for_returning(&self, lane_key: &LaneKey) {
+        loop {
+            let Some(settled) = self.lock().get(lane_key).map(|l| Arc::clone(&l.settled)) else {
+                return;
+            };
+            let notified = settled.notified();
+            tokio::pin!(notified);
+            // Registered before the check: a change right after it still wakes this flusher.
+            notified.as_mut().enable();
+            let done = self.lock().get(lane_key).is_none_or(|lane| {
+                lane.returning == 0 || lane.waiting() >= self.policy.max_records
+            });
+            if done {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    /// Answers one driver of a batch of `lane_key` with `result`, counting it as returning
+    /// until it reads the answer (see [`Lane::returning`]).
+    pub(super) fn answer(
+        self: &Arc<Self>,
+        lane_key: &LaneKey,
+        reply: oneshot::Sender<Answer>,
+        result: Result<UpsertOutcome>,
+    ) {
+        if let Some(lane) = self.lock().get_mut(lane_key) {
+            lane.returning += 1;
+        }
+        let returning = Returning {
+            batcher: Some(Arc::clone(self)),
+            lane_key: lane_key.clone(),
+        };
+        // A driver that is gone drops the answer, and with it the token.
+        let _ = reply.send(Answer { result, returning });
+    }
+
     /// Forms the next batch: the lane's built records first, then seats granted (through
     /// `filler`) up to the record bound. With nothing waiting, this flusher leaves the lane in
     /// the same critical section and `None` is returned.
@@ -143,7 +215,7 @@ impl Batcher {
             lane.forming -= 1;
             if lane.waiting() == 0 {
                 lane.flushers -= 1;
-                if lane.flushers == 0 {
+                if lane.is_unused() {
                     lanes.remove(lane_key);
                 }
                 return None;
@@ -220,6 +292,55 @@ impl Batcher {
     }
 }
 
+/// A driver answered by a batch that has not yet asked for its next seat nor gone idle (see
+/// [`Lane::returning`]). It travels with the answer to the driver, which keeps it until it
+/// asks for its next seat ([`Returning::settle`], in the same critical section that queues
+/// the seat) or goes idle (dropped). Dropped with the answer if the driver is gone.
+pub(crate) struct Returning {
+    /// `None` once settled.
+    batcher: Option<Arc<Batcher>>,
+    lane_key: LaneKey,
+}
+
+impl Returning {
+    /// The driver asks for its next seat in `lane` (whose lock the caller holds).
+    pub(super) fn settle(mut self, lane_key: &LaneKey, lane: &mut Lane) {
+        if *lane_key == self.lane_key {
+            self.batcher = None;
+            lane.settle_one();
+        }
+    }
+}
+
+impl std::fmt::Debug for Returning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Returning")
+            .field("lane", &self.lane_key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Returning {
+    fn drop(&mut self) {
+        let Some(batcher) = self.batcher.take() else {
+            return;
+        };
+        let mut lanes = batcher.lock();
+        if let Some(lane) = lanes.get_mut(&self.lane_key) {
+            lane.settle_one();
+            if lane.is_unused() {
+                lanes.remove(&self.lane_key);
+            }
+        }
+    }
+}
+
+/// What a driver's record got from its batch.
+pub(super) struct Answer {
+    pub(super) result: Result<UpsertOutcome>,
+    pub(super) returning: Returning,
+}
+
 /// Leaves the lane if a flusher stops without doing so (its task dropped or panicked), and
 /// hands what still waits to a new flusher.
 struct FlusherGuard {
@@ -243,7 +364,7 @@ impl Drop for FlusherGuard {
             if self.forming {
                 lane.forming -= 1;
             }
-            if lane.flushers == 0 && lane.waiting() == 0 {
+            if lane.is_unused() {
                 lanes.remove(&self.lane_key);
                 false
             } else {

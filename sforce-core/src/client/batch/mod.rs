@@ -8,9 +8,12 @@
 //! the record waits for its batch, exactly as they do while a request waits for the client's
 //! limit on requests in flight.
 //!
-//! Group commit: the first seat asked for in an idle lane starts a flusher. The flusher lets
-//! the tasks that are already runnable ask for their seats (a bounded number of
-//! `yield_now`s, no timer unless [`BatchPolicy::linger`] is set), grants up to
+//! Group commit: the first seat asked for in an idle lane starts a flusher. The flusher waits
+//! until every driver a returning batch answered has asked for its next seat or gone idle (an
+//! exact count, [`Returning`]: writes that waited while their record was in flight go out
+//! together however the runtime schedules their drivers), lets other runnable tasks ask for
+//! their seats (a bounded number of `yield_now`s; no timer unless [`BatchPolicy::linger`] is
+//! set), grants up to
 //! [`BatchPolicy::max_records`] seats, waits for their records, and sends them. Seats asked
 //! for while that request is in flight are granted in the next batch. When a full batch is
 //! waiting, another flusher starts (at most a few per lane; the client's limit on requests in
@@ -47,7 +50,8 @@ use super::collections::{
 use super::{Client, UpsertKey, UpsertOutcome};
 use crate::error::{Error, RequestContext, Result};
 use crate::executor::ExecutorFailure;
-use lane::Lane;
+pub(crate) use lane::Returning;
+use lane::{Answer, Lane};
 
 /// How [`Client::upsert`](crate::client::Client::upsert) groups ready writes into collection upserts; set with
 /// [`WritePolicy::batching`](crate::client::WritePolicy::batching).
@@ -149,7 +153,7 @@ struct Pending {
     key: UpsertKey,
     body: Map<String, Value>,
     record: Encoded,
-    reply: oneshot::Sender<Result<UpsertOutcome>>,
+    reply: oneshot::Sender<Answer>,
     /// Requests that carried this write so far.
     attempt: u32,
     started: Instant,
@@ -207,10 +211,22 @@ impl Batcher {
         self.lanes.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Waits for a seat in the next batch of the (sObject, field) lane.
-    pub(crate) async fn seat(self: &Arc<Self>, sobject: &str, field: &str) -> Seat {
+    /// Waits for a seat in the next batch of the (sObject, field) lane. `returning`: the
+    /// token of this driver's previous answer, settled as the seat is queued.
+    pub(crate) async fn seat(
+        self: &Arc<Self>,
+        sobject: &str,
+        field: &str,
+        returning: Option<Returning>,
+    ) -> Seat {
         let (grant, granted) = oneshot::channel();
-        self.arrive(lane_key(sobject, field), |lane| lane.seats.push_back(grant));
+        let key = lane_key(sobject, field);
+        self.arrive(key.clone(), |lane| {
+            lane.seats.push_back(grant);
+            if let Some(returning) = returning {
+                returning.settle(&key, lane);
+            }
+        });
         granted.await.unwrap_or_else(|_| Seat {
             // The lane dropped the request unanswered (runtime shutdown): a seatless record
             // waits in the lane for any flusher.
@@ -219,14 +235,19 @@ impl Batcher {
         })
     }
 
-    /// Fills `seat` with one record's (merged) write; resolves with that record's outcome.
+    /// Fills `seat` with one record's (merged) write; resolves with that record's outcome and,
+    /// when a batch answered it, the [`Returning`] token the driver hands to its next
+    /// [`Batcher::seat`] (or drops when it goes idle).
     pub(crate) async fn upsert(
         mut seat: Seat,
         client: Client,
         key: UpsertKey,
         body: Map<String, Value>,
-    ) -> Result<UpsertOutcome> {
-        let record = encode(&upsert_record(&key, &body)?, Some(folded(&key)))?;
+    ) -> (Result<UpsertOutcome>, Option<Returning>) {
+        let record = match upsert_record(&key, &body).and_then(|r| encode(&r, Some(folded(&key)))) {
+            Ok(record) => record,
+            Err(error) => return (Err(error), None),
+        };
         let (reply, receiver) = oneshot::channel();
         let pending = Pending {
             client,
@@ -247,13 +268,16 @@ impl Batcher {
             seat.batcher.enqueue_ready(pending);
         }
         match receiver.await {
-            Ok(result) => result,
+            Ok(answer) => (answer.result, Some(answer.returning)),
             // A flusher never drops a reply unanswered unless its task was dropped (runtime
             // shutdown) or panicked.
-            Err(_) => Err(Error::executor(
-                RequestContext::new(Method::PATCH, "composite/sobjects"),
-                ExecutorFailure::Abandoned,
-            )),
+            Err(_) => (
+                Err(Error::executor(
+                    RequestContext::new(Method::PATCH, "composite/sobjects"),
+                    ExecutorFailure::Abandoned,
+                )),
+                None,
+            ),
         }
     }
 }

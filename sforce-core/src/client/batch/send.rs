@@ -5,7 +5,7 @@ use std::sync::atomic::Ordering::Relaxed;
 
 use reqwest::Method;
 
-use super::{Batcher, Pending};
+use super::{Batcher, LaneKey, Pending, lane_key};
 use crate::client::UpsertOutcome;
 use crate::client::collections::chunk_body;
 use crate::client::pipeline::{Resend, RetryReason};
@@ -18,6 +18,7 @@ impl Batcher {
             // A lone write: the single-record upsert, exactly as without batching (the
             // pipeline retries its own DUPLICATE_VALUE races).
             let pending = batch.pop().expect("one");
+            let lane_key = lane_key(pending.key.sobject(), pending.key.field());
             self.counters.lone_requests.fetch_add(1, Relaxed);
             let resend = Resend::Upsert {
                 field: pending.key.field().to_owned(),
@@ -33,10 +34,11 @@ impl Batcher {
             if let (Ok(_), Some(cost)) = (&result, pending.retry_cost) {
                 pending.client.refund_retry(cost);
             }
-            let _ = pending.reply.send(result);
+            self.answer(&lane_key, pending.reply, result);
             return;
         }
         let first = &batch[0];
+        let lane_key = lane_key(first.key.sobject(), first.key.field());
         let client = first.client.clone();
         let field = first.key.field().to_owned();
         let path = client.data_path(&format!(
@@ -64,7 +66,7 @@ impl Batcher {
             Ok(results) => results,
             Err(error) => {
                 for pending in batch {
-                    let _ = pending.reply.send(Err(error.clone()));
+                    self.answer(&lane_key, pending.reply, Err(error.clone()));
                 }
                 return;
             }
@@ -78,13 +80,13 @@ impl Batcher {
                     }
                     let outcome =
                         UpsertOutcome::new(saved.id().clone(), saved.created(), pending.attempt);
-                    let _ = pending.reply.send(Ok(outcome));
+                    self.answer(&lane_key, pending.reply, Ok(outcome));
                 }
                 Err(error) if error.is_duplicate_on_field(&field) => {
-                    self.retry_or_fail(pending, error, &path);
+                    self.retry_or_fail(&lane_key, pending, error, &path);
                 }
                 Err(error) => {
-                    let _ = pending.reply.send(Err(error));
+                    self.answer(&lane_key, pending.reply, Err(error));
                 }
             }
         }
@@ -93,7 +95,13 @@ impl Batcher {
     /// A record lost a race with another process: send it again (it now resolves to an
     /// update) after the retry policy's backoff, unless the policy's bounds or the client's
     /// retry budget say no; then its caller gets the `DUPLICATE_VALUE`.
-    fn retry_or_fail(self: &Arc<Self>, mut pending: Pending, error: Error, path: &str) {
+    fn retry_or_fail(
+        self: &Arc<Self>,
+        lane_key: &LaneKey,
+        mut pending: Pending,
+        error: Error,
+        path: &str,
+    ) {
         let decision = pending.client.may_retry(
             RetryReason::DuplicateKey,
             None,
@@ -102,7 +110,7 @@ impl Batcher {
             path,
         );
         let Some((delay, cost)) = decision else {
-            let _ = pending.reply.send(Err(error));
+            self.answer(lane_key, pending.reply, Err(error));
             return;
         };
         tracing::debug!(key = %pending.key, "sforce.batch: retrying one record of a batch alone");
