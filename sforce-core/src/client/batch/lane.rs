@@ -304,11 +304,12 @@ pub(crate) struct Returning {
 
 impl Returning {
     /// The driver asks for its next seat in `lane` (whose lock the caller holds).
+    /// Never drops an armed token: its `Drop` would take the lock the caller holds.
     pub(super) fn settle(mut self, lane_key: &LaneKey, lane: &mut Lane) {
-        if *lane_key == self.lane_key {
-            self.batcher = None;
-            lane.settle_one();
-        }
+        // One record, one lane: the seat's lane is the answer's.
+        debug_assert_eq!(*lane_key, self.lane_key);
+        self.batcher = None;
+        lane.settle_one();
     }
 }
 
