@@ -53,7 +53,9 @@ pub(crate) fn normalize(field: &FieldDescribe, value: &Value) -> Option<String> 
     }
 }
 
-/// A record as a table keeps it: its JSON text (see the module documentation).
+/// A record as a table keeps it: its JSON text (see the module documentation). The text
+/// always reads back exactly: field values are scalars or the emulator's own compound objects
+/// (every write is checked by field type), and serde_json's `float_roundtrip` is on.
 #[derive(Debug)]
 struct Stored(Box<str>);
 
@@ -422,6 +424,10 @@ mod tests {
         // Field order and number kinds survive.
         assert!(back.keys().eq(record.keys()));
         assert!(back["Z"].is_i64() && back["A"].is_f64() && back["Big"].is_u64());
+        // A double serde_json's default parser would read one unit in the last place off.
+        let double = -1.0729132283643165e-38_f64;
+        let back = Stored::pack(&rec(json!({"Id": "b", "D": double}))).unpack();
+        assert_eq!(back["D"].as_f64().unwrap().to_bits(), double.to_bits());
     }
 
     #[test]
