@@ -90,27 +90,25 @@ pub(crate) fn to_object<B: Serialize + ?Sized>(body: &B) -> Result<Map<String, V
 /// is an error, since the key alone identifies the record.
 pub(super) fn upsert_body(
     key: &UpsertKey,
-    body: &Map<String, Value>,
+    mut body: Map<String, Value>,
 ) -> Result<Map<String, Value>> {
-    let mut out = Map::with_capacity(body.len());
-    for (name, value) in body {
-        if name.eq_ignore_ascii_case(key.field()) {
-            if !same_key_value(key, value) {
-                return Err(Error::invalid_input(format!(
-                    "the body sets {name} to {value} but the upsert key is {key}"
-                )));
-            }
-        } else if name.eq_ignore_ascii_case("Id") {
-            if !value.is_null() {
-                return Err(Error::invalid_input(
-                    "an upsert body must not set Id: the external-ID key identifies the record",
-                ));
-            }
-        } else {
-            out.insert(name.clone(), value.clone());
+    let is_key = |name: &str| name.eq_ignore_ascii_case(key.field());
+    let is_id = |name: &str| name.eq_ignore_ascii_case("Id");
+    for (name, value) in &body {
+        if is_key(name) && !same_key_value(key, value) {
+            return Err(Error::invalid_input(format!(
+                "the body sets {name} to {value} but the upsert key is {key}"
+            )));
+        }
+        if !is_key(name) && is_id(name) && !value.is_null() {
+            return Err(Error::invalid_input(
+                "an upsert body must not set Id: the external-ID key identifies the record",
+            ));
         }
     }
-    Ok(out)
+    // In place: the caller's map, fields kept in their order, nothing copied.
+    body.retain(|name, _| !is_key(name) && !is_id(name));
+    Ok(body)
 }
 
 fn same_key_value(key: &UpsertKey, value: &Value) -> bool {
@@ -177,7 +175,7 @@ impl Client {
         body: &B,
     ) -> Result<UpsertOutcome> {
         let body = to_object(body)?;
-        self.send_upsert(key, &body, Resend::Never, None).await
+        self.send_upsert(key, body, Resend::Never, None).await
     }
 
     /// The single HTTP upsert behind [`Client::upsert_raw`] and the write executor, sent
@@ -185,7 +183,7 @@ impl Client {
     pub(crate) async fn send_upsert(
         &self,
         key: &UpsertKey,
-        body: &Map<String, Value>,
+        body: Map<String, Value>,
         resend: Resend,
         permit: Option<Permit>,
     ) -> Result<UpsertOutcome> {
@@ -252,19 +250,19 @@ mod tests {
         let key = UpsertKey::new("Task", "uuid__c", "ABC");
         let body = map(json!({"UUID__c": "abc", "Id": null, "Subject": "x"}));
         assert_eq!(
-            upsert_body(&key, &body).unwrap(),
+            upsert_body(&key, body.clone()).unwrap(),
             map(json!({"Subject": "x"}))
         );
         let key = UpsertKey::new("Account", "Num__c", "123");
         let body = map(json!({"Num__c": 123.0}));
-        assert!(upsert_body(&key, &body).unwrap().is_empty());
+        assert!(upsert_body(&key, body.clone()).unwrap().is_empty());
     }
 
     #[test]
     fn body_rejects_conflicting_key_or_id() {
         let key = UpsertKey::new("Task", "Code__c", "ABC").case_sensitive(true);
-        assert!(upsert_body(&key, &map(json!({"Code__c": "abc"}))).is_err());
-        assert!(upsert_body(&key, &map(json!({"Id": "00T000000000001EAA"}))).is_err());
+        assert!(upsert_body(&key, map(json!({"Code__c": "abc"}))).is_err());
+        assert!(upsert_body(&key, map(json!({"Id": "00T000000000001EAA"}))).is_err());
     }
 
     #[test]

@@ -373,7 +373,7 @@ impl Operation for UpsertOperation {
         };
         write
             .client
-            .send_upsert(&write.key, &body, resend, permit)
+            .send_upsert(&write.key, body, resend, permit)
             .await
     }
 
@@ -414,7 +414,7 @@ impl Client {
             Ok(UpsertWrite {
                 client: self.clone(),
                 key: key.clone(),
-                body: WriteBody::pack(upsert_body(key, &body)?),
+                body: WriteBody::pack(upsert_body(key, body)?),
             })
         });
         // The caller holds this future for as long as its write waits: a `Submitted` (a few

@@ -25,7 +25,7 @@ impl Batcher {
             };
             let result = pending
                 .client
-                .send_upsert(&pending.key, &pending.body, resend, None)
+                .send_upsert(&pending.key, pending.body, resend, None)
                 .await
                 .map(|mut outcome| {
                     outcome.attempts += pending.attempt;

@@ -34,7 +34,7 @@ pub(crate) fn upsert_record(
         .find(|(name, _)| name.eq_ignore_ascii_case(key.field()))
         .map(|(_, value)| value.clone())
         .filter(|value| !value.is_null());
-    let fields = upsert_body(key, body)?;
+    let fields = upsert_body(key, body.clone())?;
     let mut record = with_type(key.sobject(), &Map::new());
     record.insert(
         key.field().to_owned(),
