@@ -480,6 +480,21 @@ async fn a_load_dropped_while_its_job_runs_stops_polling_and_reports_the_running
     let load = recorded_load(&client, "R", 100, &events);
     let handle = tokio::spawn(load);
     let job = wait_for_job(&emu, "InProgress").await;
+    // The emulator's state changes before the load reads the answer to its close: wait until
+    // the load has read the job's status, so its own view is no longer `Open` (dropped before
+    // that, it aborts the job: `a_load_dropped_during_upload_aborts_its_open_job_and_says_so`).
+    tokio::time::timeout(HANG, async {
+        while !events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, ProgressEvent::JobStatus { .. }))
+        {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    })
+    .await
+    .expect("the load reads its job's status");
     handle.abort();
     let _ = handle.await;
     // A poll sent just before the drop may still reach the log: let it land first, then watch
