@@ -268,6 +268,18 @@ impl WriteBody {
         WriteBody::Text(text.into_boxed_str())
     }
 
+    /// The fields, opened in place (once) for merging into.
+    fn fields_mut(&mut self) -> &mut Map<String, Value> {
+        if let WriteBody::Text(_) = self {
+            let text = std::mem::replace(self, WriteBody::Fields(Box::default()));
+            *self = WriteBody::Fields(Box::new(text.into_fields()));
+        }
+        match self {
+            WriteBody::Fields(fields) => fields,
+            WriteBody::Text(_) => unreachable!("opened above"),
+        }
+    }
+
     fn into_fields(self) -> Map<String, Value> {
         match self {
             WriteBody::Text(text) => {
@@ -283,25 +295,19 @@ const MAX_PACKED_NESTING: usize = 64;
 
 /// Whether `value` nests arrays or objects more than `levels` deep (stops looking there).
 fn nested_deeper_than(value: &Value, levels: usize) -> bool {
-    let children: Box<dyn Iterator<Item = &Value>> = match value {
-        Value::Array(items) => Box::new(items.iter()),
-        Value::Object(fields) => Box::new(fields.values()),
-        _ => return false,
-    };
-    levels == 0
-        || children
-            .into_iter()
-            .any(|child| nested_deeper_than(child, levels - 1))
+    let deeper = |child: &Value| levels == 0 || nested_deeper_than(child, levels - 1);
+    match value {
+        Value::Array(items) => items.iter().any(deeper),
+        Value::Object(fields) => fields.values().any(deeper),
+        _ => false,
+    }
 }
 
 impl Merge for UpsertWrite {
     /// Fields merge later-wins; the key stays the FIRST write's, as sending the writes one
     /// after the other would create the record with the first spelling.
     fn merge(&mut self, later: Self) {
-        let body = std::mem::replace(&mut self.body, WriteBody::Text(Box::default()));
-        let mut fields = body.into_fields();
-        fields.merge(later.body.into_fields());
-        self.body = WriteBody::Fields(Box::new(fields));
+        self.body.fields_mut().merge(later.body.into_fields());
     }
 
     /// Only writes naming the same record under the declared rules, with the same update-only

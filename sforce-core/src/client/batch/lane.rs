@@ -39,7 +39,7 @@ pub(super) struct Lane {
     /// runs. A flusher forming a batch waits for them, so the writes that waited while their
     /// record was in flight go out together, not split by how the runtime (or the OS)
     /// happened to schedule their drivers.
-    pub(super) returning: usize,
+    returning: usize,
     /// Wakes a flusher waiting for the returning drivers: notified when `returning` drops to
     /// 0 and when a full batch is waiting.
     settled: Arc<Notify>,
